@@ -1,0 +1,157 @@
+# libstreamlearn: the primary build. `make` builds the static and shared
+# libraries, `make test` runs every suite, `make help` lists the rest.
+#
+# MODULES picks the handle folders under lib/ to build (core is always in);
+# a test file tests/test_<module>*.c runs only when its module is built.
+
+MODULES ?= drift model window replay pipeline stream
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+
+CC ?= cc
+BUILD ?= build
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN := -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wno-missing-field-initializers
+CPPFLAGS_ALL := -Iinclude -Ilib -DSL_BUILDING $(CPPFLAGS)
+
+# Version: read from the one header that holds it.
+VERSION_H := include/streamlearn/version.h
+VMAJOR := $(shell sed -n 's/^\#define SL_VERSION_MAJOR \([0-9]*\)/\1/p' $(VERSION_H))
+VMINOR := $(shell sed -n 's/^\#define SL_VERSION_MINOR \([0-9]*\)/\1/p' $(VERSION_H))
+VPATCH := $(shell sed -n 's/^\#define SL_VERSION_PATCH \([0-9]*\)/\1/p' $(VERSION_H))
+VERSION := $(VMAJOR).$(VMINOR).$(VPATCH)
+
+# Optional zstd-compressed checkpoints: ZSTD=1 forces, ZSTD=0 leaves out,
+# default follows pkg-config.
+ZSTD ?= $(shell pkg-config --exists libzstd 2>/dev/null && echo 1 || echo 0)
+ifeq ($(ZSTD),1)
+CPPFLAGS_ALL += -DSL_HAVE_ZSTD $(shell pkg-config --cflags libzstd 2>/dev/null)
+ZSTD_LIBS := $(shell pkg-config --libs libzstd 2>/dev/null || echo -lzstd)
+PC_REQUIRES_PRIVATE := libzstd
+endif
+LIBS := $(ZSTD_LIBS) -lm
+
+HAVE_MODULES := core $(foreach m,$(MODULES),$(if $(wildcard lib/$(m)/*.c),$(m)))
+SRC := $(foreach m,$(HAVE_MODULES),$(wildcard lib/$(m)/*.c))
+HDR := $(wildcard include/*.h include/streamlearn/*.h) $(foreach m,$(HAVE_MODULES),$(wildcard lib/$(m)/*.h))
+OBJ_STATIC := $(SRC:%.c=$(BUILD)/static/%.o)
+OBJ_SHARED := $(SRC:%.c=$(BUILD)/shared/%.o)
+
+STATIC_LIB := $(BUILD)/libstreamlearn.a
+SONAME := libstreamlearn.so.$(VMAJOR)
+SHARED_LIB := $(BUILD)/libstreamlearn.so.$(VERSION)
+
+TEST_SRC := $(foreach m,$(HAVE_MODULES),$(wildcard tests/test_$(m)*.c))
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(wildcard tests/support/*.c)
+
+.PHONY: all lib static shared test test-c test-conformance install uninstall clean help abi-check abi-update \
+        demo bench firmware asan valgrind
+
+all: lib
+
+lib: static shared
+
+static: $(STATIC_LIB)
+shared: $(SHARED_LIB) $(BUILD)/libstreamlearn.so $(BUILD)/libstreamlearn.pc
+
+$(BUILD)/static/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -DSL_STATIC_DEFINE $(WARN) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/shared/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(STATIC_LIB): $(OBJ_STATIC)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(OBJ_SHARED) lib/libstreamlearn.vers
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/libstreamlearn.vers $(LDFLAGS) \
+	  -o $@ $(OBJ_SHARED) $(LIBS)
+
+$(BUILD)/libstreamlearn.so: $(SHARED_LIB)
+	ln -sf libstreamlearn.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(BUILD)/libstreamlearn.pc: lib/libstreamlearn.pc.in $(VERSION_H)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES_PRIVATE)|' $< > $@
+
+# ---- tests -------------------------------------------------------------------
+
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(wildcard tests/support/*.h) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -DSL_STATIC_DEFINE -Itests $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC_LIB) \
+	  -lcriterion $(LIBS)
+
+# Criterion suites, then the conformance tests against River / scikit-learn.
+test: test-c test-conformance
+	@echo "all test suites passed"
+
+test-c: $(TEST_BIN)
+	@status=0; for t in $(TEST_BIN); do echo "== $$t"; $(TEST_WRAP) $$t $(TEST_ARGS) || status=1; done; exit $$status
+
+test-conformance: shared
+	@SL_LIBRARY=$(abspath $(SHARED_LIB)) sh tests/conformance/run.sh
+
+# ---- install -----------------------------------------------------------------
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/streamlearn
+	install -m 644 include/streamlearn.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/streamlearn/*.h $(DESTDIR)$(INCLUDEDIR)/streamlearn/
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libstreamlearn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libstreamlearn.so
+	install -m 644 $(BUILD)/libstreamlearn.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/streamlearn.h $(DESTDIR)$(LIBDIR)/libstreamlearn.*
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/libstreamlearn.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/streamlearn
+
+# ---- ABI -----------------------------------------------------------------------
+
+# The exported symbols must be exactly abi/symbols.txt (all sl_*).
+abi-check: shared
+	@nm -D --defined-only $(SHARED_LIB) | awk '{print $$3}' | sed 's/@.*//' | grep -v '^$$' | sort > $(BUILD)/symbols.txt
+	@if grep -v '^sl_' $(BUILD)/symbols.txt; then echo "non-sl_ symbols exported (above)"; exit 1; fi
+	@diff -u abi/symbols.txt $(BUILD)/symbols.txt && echo "abi: $$(wc -l < abi/symbols.txt) symbols, all sl_*, match abi/symbols.txt"
+
+abi-update: shared
+	@nm -D --defined-only $(SHARED_LIB) | awk '{print $$3}' | sed 's/@.*//' | grep -v '^$$' | sort > abi/symbols.txt
+	@wc -l abi/symbols.txt
+
+# ---- sanitizers ------------------------------------------------------------------
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" test-c
+
+valgrind: $(TEST_BIN)
+	@status=0; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
+	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --trace-children=yes $$t -j1 --no-early-exit > $(BUILD)/valgrind.log 2>&1 || { status=1; tail -50 $(BUILD)/valgrind.log; }; \
+	  done; exit $$status
+
+clean:
+	rm -rf $(BUILD) build-asan build-fw
+
+help:
+	@echo "make            static + shared library in $(BUILD)/"
+	@echo "make test       every Criterion suite and the conformance tests"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=  (headers, libraries, pkg-config file)"
+	@echo "make abi-check  exported symbols == abi/symbols.txt"
+	@echo "make asan       test suites under AddressSanitizer + UBSan"
+	@echo "make valgrind   test suites under valgrind"
+	@echo "make firmware   Cortex-M4F build and its tests under QEMU"
+	@echo "MODULES='$(MODULES)' picks the handle folders to build"

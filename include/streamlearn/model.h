@@ -1,0 +1,102 @@
+/*
+ * sl_model: one online learner. Learns one example at a time (or a batch in
+ * one call), predicts at any time, never allocates on learn / predict
+ * (a Hoeffding tree allocates only when it splits, within its byte budget).
+ *
+ * Targets: regression kinds take any finite y; classifiers take the class
+ * index as a double (0, 1, 2, ...; binary kinds 0 / 1).
+ */
+#ifndef STREAMLEARN_MODEL_H
+#define STREAMLEARN_MODEL_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sl_model sl_model;
+
+/* Model kinds. Names for sl_model_kind_from_name() in brackets. */
+typedef enum sl_model_kind {
+  SL_MODEL_LINEAR_REGRESSION = 0,      /* [linear_regression] squared or Huber loss */
+  SL_MODEL_LOGISTIC_REGRESSION = 1,    /* [logistic_regression] binary, log loss */
+  SL_MODEL_SOFTMAX_REGRESSION = 2,     /* [softmax_regression] multiclass, cross-entropy */
+  SL_MODEL_LINEAR_SVM = 3,             /* [linear_svm] binary, hinge loss */
+  SL_MODEL_PA_CLASSIFIER = 4,          /* [pa_classifier] passive-aggressive, binary */
+  SL_MODEL_PA_REGRESSOR = 5,           /* [pa_regressor] passive-aggressive, epsilon-insensitive */
+  SL_MODEL_EWC_LINEAR = 6,             /* [ewc_linear] linear regression + EWC penalty */
+  SL_MODEL_EWC_LOGISTIC = 7,           /* [ewc_logistic] logistic regression + EWC penalty */
+  SL_MODEL_HOEFFDING_TREE = 8,         /* [hoeffding_tree] VFDT classifier */
+  SL_MODEL_HOEFFDING_ADAPTIVE_TREE = 9 /* [hoeffding_adaptive_tree] HAT classifier */
+} sl_model_kind;
+
+typedef enum sl_model_task {
+  SL_TASK_REGRESSION = 0,
+  SL_TASK_CLASSIFICATION = 1
+} sl_model_task;
+
+/* Creates a model of `kind` over `n_features` inputs (fixed for the model's
+ * life) with default parameters. @return SL_OK, SL_EINVAL (NULL out,
+ * n_features 0 or above 2^30), SL_EKIND, SL_ENOMEM. */
+SL_API sl_status sl_model_new(sl_model **out, sl_model_kind kind, size_t n_features, const sl_allocator *a);
+
+/* The model's task and input dimension. @return SL_OK or SL_EINVAL. */
+SL_API sl_status sl_model_info(const sl_model *m, sl_model_task *task, size_t *n_features);
+
+/* Learns one example `x` (`n` values, must equal the model's n_features)
+ * with target `y` and weight `w` (>= 0; 1 is the usual). Allocates nothing.
+ * @return SL_OK, SL_EINVAL (NULL, negative weight, a class label that is not
+ * a valid index), SL_EDIM, SL_ENONFINITE (x, y or w), SL_ENONFINITE also when
+ * the update itself would make the model non-finite: the update is then
+ * rolled back. On any error the model is unchanged. */
+SL_API sl_status sl_model_learn(sl_model *m, const double *x, size_t n, double y, double w);
+
+/* Learns `rows` examples, row-major in `X` (rows x n), targets `y`, weights
+ * `w` (NULL: all 1). Every row is checked before any is learned: on error
+ * nothing was learned and the detail names the row. */
+SL_API sl_status sl_model_learn_many(sl_model *m, const double *X, size_t rows, size_t n, const double *y,
+                                     const double *w);
+
+/* Predicts for `x`: the value (regression) or the most probable class index
+ * (classification) into `*y`. Allocates nothing. @return SL_OK, SL_EINVAL,
+ * SL_EDIM, SL_ENONFINITE. */
+SL_API sl_status sl_model_predict(sl_model *m, const double *x, size_t n, double *y);
+
+/* Predicts `rows` rows of `X` into `y` (rows values). */
+SL_API sl_status sl_model_predict_many(sl_model *m, const double *X, size_t rows, size_t n, double *y);
+
+/* Class probabilities for `x` into `proba` (`n_proba` slots; classes beyond
+ * the model's known ones get 0, so any n_proba >= 1 is accepted; the first
+ * min(n_proba, classes) sum to 1 when n_proba covers all classes).
+ * @return SL_OK, SL_EINVAL, SL_EDIM, SL_ENONFINITE, SL_EKIND (regression). */
+SL_API sl_status sl_model_predict_proba(sl_model *m, const double *x, size_t n, double *proba, size_t n_proba);
+
+/* Forgets everything learned, keeping the parameters. */
+SL_API sl_status sl_model_reset(sl_model *m);
+
+/* ---- sparse input (linear kinds): (index, value) pairs over the model's
+ * n_features weights, e.g. 2^bits with feature names hashed by
+ * sl_hash_bytes() modulo n_features (the hashing trick). Indices must be
+ * < n_features (else SL_EDIM); repeats add up. Trees return SL_EKIND. */
+SL_API sl_status sl_model_learn_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz, double y,
+                                       double w);
+SL_API sl_status sl_model_predict_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz,
+                                         double *y);
+SL_API sl_status sl_model_predict_proba_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz,
+                                               double *proba, size_t n_proba);
+
+/* ---- linear kinds --------------------------------------------------------- */
+
+/* ---- EWC kinds -------------------------------------------------------------- */
+
+/* ---- tree kinds --------------------------------------------------------------- */
+
+/* Parameters, statistics, save / load, free: see SL_HANDLE_API in common.h. */
+SL_HANDLE_API(model);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,207 @@
+/* sl_model dispatch: argument checks (NULL, dimension, finiteness, labels),
+ * then the kind's operations. */
+#include "model_impl.h"
+
+/* Kinds register here as their files land; a missing kind is SL_EKIND. */
+static const sl__kind *const sl__model_kinds[SL_MODEL_HOEFFDING_ADAPTIVE_TREE + 1] = {NULL};
+
+const sl__handle_class sl__model_class = {"model", SL__HANDLE_MODEL, sl__model_kinds,
+                                          sizeof sl__model_kinds / sizeof sl__model_kinds[0]};
+
+SL__HANDLE_DEFINE(model, sl__model_class)
+
+#define SL__MAX_FEATURES ((size_t)1 << 30)
+
+static const sl__model_ops *sl__ops(const sl_model *m) { return (const sl__model_ops *)m->obj.kind->ops; }
+
+sl_status sl__model_create(sl_model **out, const sl__kind *k, size_t size, size_t n_features,
+                           const sl__pval *params, const sl_allocator *a) {
+  sl__object *o = NULL;
+  sl_status st;
+  *out = NULL;
+  if (n_features == 0 || n_features > SL__MAX_FEATURES) return SL_ECORRUPT;
+  st = sl__object_new(&o, size, k, params, a);
+  if (st != SL_OK) return st;
+  *out = (sl_model *)o;
+  (*out)->n_features = n_features;
+  return SL_OK;
+}
+
+void sl__model_save_head(const sl_model *m, sl__writer *w) { sl__put_u64(w, m->n_features); }
+
+size_t sl__model_load_head(sl__reader *r) {
+  uint64_t n = sl__get_u64(r);
+  return sl__expect(r, n >= 1 && n <= SL__MAX_FEATURES) ? (size_t)n : 0;
+}
+
+SL_API sl_status sl_model_new(sl_model **out, sl_model_kind kind, size_t n_features, const sl_allocator *a) {
+  const sl__kind *k;
+  sl__object *o = NULL;
+  sl__model_args args;
+  sl_status st;
+  if (!out) return SL_EINVAL;
+  *out = NULL;
+  if (n_features == 0 || n_features > SL__MAX_FEATURES) return SL_EINVAL;
+  k = sl__class_kind(&sl__model_class, (int)kind);
+  if (!k) return SL_EKIND;
+  args.n_features = n_features;
+  st = sl__kind_build(k, NULL, NULL, &args, a, &o);
+  *out = (sl_model *)o;
+  return st;
+}
+
+SL_API sl_status sl_model_info(const sl_model *m, sl_model_task *task, size_t *n_features) {
+  if (!m) return SL_EINVAL;
+  if (task) *task = sl__ops(m)->task;
+  if (n_features) *n_features = m->n_features;
+  return SL_OK;
+}
+
+/* ---- checks ------------------------------------------------------------------ */
+
+static sl_status sl__check_dense(const sl_model *m, const double *x, size_t n, size_t row) {
+  size_t i;
+  if (!x) return sl__fail(&m->obj, SL_EINVAL, "input row is NULL");
+  if (n != m->n_features) return sl__fail(&m->obj, SL_EDIM, "row has %z values, the model takes %z", n, m->n_features);
+  for (i = 0; i < n; i++)
+    if (!sl__finite(x[i])) return sl__fail(&m->obj, SL_ENONFINITE, "row %z, feature %z is NaN or infinite", row, i);
+  return SL_OK;
+}
+
+static sl_status sl__check_sparse(const sl_model *m, const uint32_t *idx, const double *val, size_t nnz) {
+  size_t i;
+  if (!sl__ops(m)->sparse) return sl__fail(&m->obj, SL_EKIND, "kind '%s' takes dense rows only", m->obj.kind->name);
+  if (nnz && (!idx || !val)) return sl__fail(&m->obj, SL_EINVAL, "index or value array is NULL");
+  for (i = 0; i < nnz; i++) {
+    if (idx[i] >= m->n_features)
+      return sl__fail(&m->obj, SL_EDIM, "index %u is past the model's %z weights", (unsigned)idx[i], m->n_features);
+    if (!sl__finite(val[i])) return sl__fail(&m->obj, SL_ENONFINITE, "value %z is NaN or infinite", i);
+  }
+  return SL_OK;
+}
+
+static sl_status sl__check_target(const sl_model *m, double y, double w, size_t row) {
+  const sl__model_ops *ops = sl__ops(m);
+  if (!sl__finite(y) || !sl__finite(w))
+    return sl__fail(&m->obj, SL_ENONFINITE, "row %z: target or weight is NaN or infinite", row);
+  if (w < 0) return sl__fail(&m->obj, SL_EINVAL, "row %z: negative weight", row);
+  if (ops->task == SL_TASK_CLASSIFICATION &&
+      (y < 0 || y != floor(y) || y >= (double)ops->max_classes(m)))
+    return sl__fail(&m->obj, SL_EINVAL, "row %z: label is not a class index below %z", row, ops->max_classes(m));
+  return SL_OK;
+}
+
+static sl_status sl__learn_row(sl_model *m, const sl__row *r, double y, double w) {
+  sl_status st = sl__ops(m)->learn(m, r, y, w);
+  if (st == SL_OK) m->obj.started = 1;
+  else if (!m->obj.err[0]) sl__fail(&m->obj, st, "the update was refused and rolled back");
+  return st;
+}
+
+/* ---- learn / predict --------------------------------------------------------------- */
+
+SL_API sl_status sl_model_learn(sl_model *m, const double *x, size_t n, double y, double w) {
+  sl__row r = {x, NULL, NULL, 0};
+  sl_status st;
+  if (!m) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_dense(m, x, n, 0)) != SL_OK || (st = sl__check_target(m, y, w, 0)) != SL_OK) return st;
+  return sl__learn_row(m, &r, y, w);
+}
+
+SL_API sl_status sl_model_learn_many(sl_model *m, const double *X, size_t rows, size_t n, const double *y,
+                                     const double *w) {
+  size_t i;
+  sl_status st;
+  if (!m) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if (rows && (!X || !y)) return sl__fail(&m->obj, SL_EINVAL, "X or y is NULL");
+  for (i = 0; i < rows; i++)
+    if ((st = sl__check_dense(m, X + i * n, n, i)) != SL_OK ||
+        (st = sl__check_target(m, y[i], w ? w[i] : 1.0, i)) != SL_OK)
+      return st;
+  for (i = 0; i < rows; i++) {
+    sl__row r = {X + i * n, NULL, NULL, 0};
+    if ((st = sl__learn_row(m, &r, y[i], w ? w[i] : 1.0)) != SL_OK)
+      return sl__fail(&m->obj, st, "row %z refused (rows before it were learned): %s", i, sl_strerror(st));
+  }
+  return SL_OK;
+}
+
+SL_API sl_status sl_model_predict(sl_model *m, const double *x, size_t n, double *y) {
+  sl__row r = {x, NULL, NULL, 0};
+  sl_status st;
+  if (!m || !y) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_dense(m, x, n, 0)) != SL_OK) return st;
+  sl__ops(m)->predict(m, &r, y);
+  return SL_OK;
+}
+
+SL_API sl_status sl_model_predict_many(sl_model *m, const double *X, size_t rows, size_t n, double *y) {
+  size_t i;
+  sl_status st;
+  if (!m) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if (rows && (!X || !y)) return sl__fail(&m->obj, SL_EINVAL, "X or y is NULL");
+  for (i = 0; i < rows; i++)
+    if ((st = sl__check_dense(m, X + i * n, n, i)) != SL_OK) return st;
+  for (i = 0; i < rows; i++) {
+    sl__row r = {X + i * n, NULL, NULL, 0};
+    sl__ops(m)->predict(m, &r, &y[i]);
+  }
+  return SL_OK;
+}
+
+static sl_status sl__proba(sl_model *m, const sl__row *r, double *proba, size_t n_proba) {
+  if (!proba || n_proba == 0) return sl__fail(&m->obj, SL_EINVAL, "probability buffer is NULL or empty");
+  if (!sl__ops(m)->predict_proba) return sl__fail(&m->obj, SL_EKIND, "a regression model has no class probabilities");
+  sl__ops(m)->predict_proba(m, r, proba, n_proba);
+  return SL_OK;
+}
+
+SL_API sl_status sl_model_predict_proba(sl_model *m, const double *x, size_t n, double *proba, size_t n_proba) {
+  sl__row r = {x, NULL, NULL, 0};
+  sl_status st;
+  if (!m) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_dense(m, x, n, 0)) != SL_OK) return st;
+  return sl__proba(m, &r, proba, n_proba);
+}
+
+SL_API sl_status sl_model_learn_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz, double y,
+                                       double w) {
+  sl__row r = {NULL, idx, val, nnz};
+  sl_status st;
+  if (!m) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_sparse(m, idx, val, nnz)) != SL_OK || (st = sl__check_target(m, y, w, 0)) != SL_OK) return st;
+  return sl__learn_row(m, &r, y, w);
+}
+
+SL_API sl_status sl_model_predict_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz,
+                                         double *y) {
+  sl__row r = {NULL, idx, val, nnz};
+  sl_status st;
+  if (!m || !y) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_sparse(m, idx, val, nnz)) != SL_OK) return st;
+  sl__ops(m)->predict(m, &r, y);
+  return SL_OK;
+}
+
+SL_API sl_status sl_model_predict_proba_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz,
+                                               double *proba, size_t n_proba) {
+  sl__row r = {NULL, idx, val, nnz};
+  sl_status st;
+  if (!m) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_sparse(m, idx, val, nnz)) != SL_OK) return st;
+  return sl__proba(m, &r, proba, n_proba);
+}
+
+SL_API sl_status sl_model_reset(sl_model *m) {
+  if (!m) return SL_EINVAL;
+  sl__ops(m)->reset(m);
+  return SL_OK;
+}

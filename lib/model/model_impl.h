@@ -1,0 +1,55 @@
+/* Private to lib/model: the per-kind operations behind sl_model. */
+#ifndef SL_MODEL_IMPL_H
+#define SL_MODEL_IMPL_H
+
+#include "../core/object.h"
+#include "streamlearn/model.h"
+
+/* One input row, dense (`dense` != NULL, n_features values) or sparse
+ * (`idx` / `val`, `nnz` pairs, indices already checked < n_features).
+ * Values are already checked finite. */
+typedef struct sl__row {
+  const double *dense;
+  const uint32_t *idx;
+  const double *val;
+  size_t nnz;
+} sl__row;
+
+typedef struct sl__model_ops {
+  sl_model_task task;
+  int sparse; /* accepts sparse rows */
+  /* Largest class index + 1 that learn accepts now (classifiers). */
+  size_t (*max_classes)(const sl_model *m);
+  /* Learn a checked example. Return SL_OK or a status with the model
+   * unchanged (e.g. SL_ENONFINITE after rolling a diverging update back). */
+  sl_status (*learn)(sl_model *m, const sl__row *x, double y, double w);
+  /* Regression value or most probable class. */
+  void (*predict)(sl_model *m, const sl__row *x, double *y);
+  /* Probabilities into p[0..n) (zeros past the known classes); NULL for regression. */
+  void (*predict_proba)(sl_model *m, const sl__row *x, double *p, size_t n);
+  void (*reset)(sl_model *m);
+} sl__model_ops;
+
+/* The head of every model; kinds extend it (struct { sl_model base; ... }). */
+struct sl_model {
+  sl__object obj;
+  size_t n_features;
+};
+
+extern const sl__handle_class sl__model_class;
+
+/* Creates the handle of kind `k` with `size` bytes (the kind's struct). */
+sl_status sl__model_create(sl_model **out, const sl__kind *k, size_t size, size_t n_features,
+                           const sl__pval *params, const sl_allocator *a);
+
+/* Saves / loads n_features, the head of every model payload. */
+void sl__model_save_head(const sl_model *m, sl__writer *w);
+size_t sl__model_load_head(sl__reader *r);
+
+/* The `args` of a model kind's build on sl_model_new (on load, NULL: the
+ * dimension comes from the payload head). */
+typedef struct sl__model_args {
+  size_t n_features;
+} sl__model_args;
+
+#endif
