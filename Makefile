@@ -50,7 +50,7 @@ TEST_SRC := $(foreach m,$(HAVE_MODULES),$(wildcard tests/test_$(m)*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(wildcard tests/support/*.c)
 
-.PHONY: all lib static shared test test-c test-conformance install uninstall clean help abi-check abi-update \
+.PHONY: bench-build all lib static shared test test-c test-conformance install uninstall clean help abi-check abi-update \
         demo bench firmware asan valgrind
 
 all: lib
@@ -155,3 +155,17 @@ help:
 	@echo "make valgrind   test suites under valgrind"
 	@echo "make firmware   Cortex-M4F build and its tests under QEMU"
 	@echo "MODULES='$(MODULES)' picks the handle folders to build"
+
+# ---- benchmarks ------------------------------------------------------------------
+# bench/bench_<name>.c programs, each linked with bench/bench.c and the static
+# library. `make bench` runs them all (bench/run.sh writes the report);
+# BENCH_ARGS=--quick gives CI sizes.
+
+BENCH_SRC := $(filter-out bench/bench.c,$(wildcard bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: bench/%.c bench/bench.c bench/bench.h $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -DSL_STATIC_DEFINE -Ibench -O2 -g -o $@ $< bench/bench.c $(STATIC_LIB) $(LIBS)
+
+bench-build: $(BENCH_BIN)
