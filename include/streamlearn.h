@@ -7,6 +7,7 @@
  *   sl_drift     change detectors                     streamlearn/drift.h
  *   sl_replay    bounded stores of past examples      streamlearn/replay.h
  *   sl_pipeline  the loop that ties them together     streamlearn/pipeline.h
+ *   sl_stream    seeded synthetic streams (generators) streamlearn/stream.h
  * Conventions every handle follows: streamlearn/common.h.
  */
 #ifndef STREAMLEARN_H
@@ -15,5 +16,8 @@
 #include "streamlearn/common.h"
 #include "streamlearn/drift.h"
 #include "streamlearn/model.h"
+#include "streamlearn/replay.h"
+#include "streamlearn/stream.h"
+#include "streamlearn/window.h"
 
 #endif
