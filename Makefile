@@ -51,7 +51,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(wildcard tests/support/*.c)
 
 .PHONY: bench-build all lib static shared test test-c test-conformance install uninstall clean help abi-check abi-update \
-        demo bench firmware asan valgrind
+        demo bench firmware firmware-build asan valgrind
 
 all: lib
 
@@ -81,9 +81,12 @@ $(BUILD)/libstreamlearn.so: $(SHARED_LIB)
 	ln -sf libstreamlearn.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
+# The pkg-config file; `make install` writes it again with the install's PREFIX.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES_PRIVATE)|' lib/libstreamlearn.pc.in
+
 $(BUILD)/libstreamlearn.pc: lib/libstreamlearn.pc.in $(VERSION_H)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES_PRIVATE)|' $< > $@
+	$(PC_SED) > $@
 
 # ---- tests -------------------------------------------------------------------
 
@@ -112,7 +115,7 @@ install: lib
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libstreamlearn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libstreamlearn.so
-	install -m 644 $(BUILD)/libstreamlearn.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(PC_SED) > $(DESTDIR)$(LIBDIR)/pkgconfig/libstreamlearn.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/streamlearn.h $(DESTDIR)$(LIBDIR)/libstreamlearn.*
@@ -121,14 +124,20 @@ uninstall:
 
 # ---- ABI -----------------------------------------------------------------------
 
-# The exported symbols must be exactly abi/symbols.txt (all sl_*).
+# The exported symbols must be exactly abi/symbols.txt (all sl_*, each with
+# the SL_<major> version node of lib/libstreamlearn.vers). After adding public
+# functions, `make abi-update` (default MODULES) and commit abi/symbols.txt.
+ABI_SYMBOLS = nm -D --defined-only $(SHARED_LIB) | awk '$$2 != "A" {print $$3}' | sort
+
 abi-check: shared
-	@nm -D --defined-only $(SHARED_LIB) | awk '{print $$3}' | sed 's/@.*//' | grep -v '^$$' | sort > $(BUILD)/symbols.txt
+	@$(ABI_SYMBOLS) > $(BUILD)/symbols-versioned.txt
+	@sed 's/@.*//' $(BUILD)/symbols-versioned.txt > $(BUILD)/symbols.txt
 	@if grep -v '^sl_' $(BUILD)/symbols.txt; then echo "non-sl_ symbols exported (above)"; exit 1; fi
+	@if grep -v '@@SL_$(VMAJOR)$$' $(BUILD)/symbols-versioned.txt; then echo "symbols without version SL_$(VMAJOR) (above)"; exit 1; fi
 	@diff -u abi/symbols.txt $(BUILD)/symbols.txt && echo "abi: $$(wc -l < abi/symbols.txt) symbols, all sl_*, match abi/symbols.txt"
 
 abi-update: shared
-	@nm -D --defined-only $(SHARED_LIB) | awk '{print $$3}' | sed 's/@.*//' | grep -v '^$$' | sort > abi/symbols.txt
+	@$(ABI_SYMBOLS) | sed 's/@.*//' > abi/symbols.txt
 	@wc -l abi/symbols.txt
 
 # ---- sanitizers ------------------------------------------------------------------
@@ -155,6 +164,10 @@ help:
 	@echo "make valgrind   test suites under valgrind"
 	@echo "make firmware   Cortex-M4F build and its tests under QEMU"
 	@echo "MODULES='$(MODULES)' picks the handle folders to build"
+
+# ---- firmware ------------------------------------------------------------------
+
+include firmware/firmware.mk
 
 # ---- benchmarks ------------------------------------------------------------------
 # bench/bench_<name>.c programs, each linked with bench/bench.c and the static
