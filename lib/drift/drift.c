@@ -2,7 +2,10 @@
 #include "drift_impl.h"
 
 static const sl__kind *const sl__drift_kinds[] = {
-    [SL_DRIFT_PAGE_HINKLEY] = &sl__page_hinkley_kind,
+    [SL_DRIFT_ADWIN] = &sl__adwin_kind, [SL_DRIFT_PAGE_HINKLEY] = &sl__page_hinkley_kind,
+    [SL_DRIFT_DDM] = &sl__ddm_kind,     [SL_DRIFT_EDDM] = &sl__eddm_kind,
+    [SL_DRIFT_HDDM_A] = &sl__hddm_a_kind, [SL_DRIFT_HDDM_W] = &sl__hddm_w_kind,
+    [SL_DRIFT_KSWIN] = &sl__kswin_kind,
 };
 
 const sl__handle_class sl__drift_class = {"drift", SL__HANDLE_DRIFT, sl__drift_kinds,

@@ -36,6 +36,21 @@ sl_status sl__drift_create(sl_drift **out, const sl__kind *k, size_t size, const
 void sl__drift_save_head(const sl_drift *d, sl__writer *w);
 void sl__drift_load_head(sl_drift *d, sl__reader *r);
 
+/* River's stats.Mean with unit weights, operation for operation (the
+ * binary detectors' drift indices depend on its rounding). */
+typedef struct sl__river_mean {
+  double n, mean;
+} sl__river_mean;
+
+static inline void sl__river_mean_push(sl__river_mean *m, double x) {
+  m->n += 1.0;
+  m->mean += (1.0 / m->n) * (x - m->mean);
+}
+
+/* Saves / loads a running mean; a load checks n is a whole number >= 0. */
+void sl__river_mean_save(const sl__river_mean *m, sl__writer *w);
+void sl__river_mean_load(sl__river_mean *m, sl__reader *r);
+
 extern const sl__kind sl__adwin_kind, sl__page_hinkley_kind, sl__ddm_kind, sl__eddm_kind, sl__hddm_a_kind,
     sl__hddm_w_kind, sl__kswin_kind;
 
