@@ -1,0 +1,124 @@
+/* Private to lib/replay: the record store every kind shares and the
+ * per-kind operations behind sl_replay. */
+#ifndef SL_REPLAY_IMPL_H
+#define SL_REPLAY_IMPL_H
+
+#include "../core/object.h"
+#include "../core/rng.h"
+#include "streamlearn/replay.h"
+
+/* Parameters every kind has, first in its table, in this order. */
+enum { SL__RP_CAPACITY, SL__RP_SEED, SL__RP_N_COMMON };
+
+#define SL__REPLAY_MAX_CAPACITY ((int64_t)1 << 30)
+/* Priorities a caller may set lie in [0, SL__REPLAY_MAX_PRIORITY]: masses
+ * and their sums then stay finite even in float. */
+#define SL__REPLAY_MAX_PRIORITY 1e15
+#define SL__REPLAY_COMMON_PARAMS                                                                             \
+  {"capacity", SL_PARAM_INT, 1000, 1, (double)SL__REPLAY_MAX_CAPACITY, NULL, "records held at most",       \
+   SL_PARAM_FIXED_AFTER_START},                                                                              \
+  {                                                                                                          \
+    "seed", SL_PARAM_INT, 42, 0, 9007199254740991.0, NULL, "seed of the sampling RNG", SL_PARAM_FIXED_AFTER_START \
+  }
+
+/* Statistics every kind has, first in its list (sl__replay_stat serves them). */
+#define SL__REPLAY_COMMON_STATS "size", "seen", "n_features"
+#define SL__REPLAY_N_COMMON_STATS 3
+
+typedef struct sl__replay_ops {
+  /* Chooses the slot for a new, checked record of `target` (r->seen already
+   * counts it) and does the kind's bookkeeping: r->size, evictions,
+   * priorities. Returns SL_REPLAY_NOT_STORED when the record is not kept;
+   * the caller then writes the record into the slot. */
+  size_t (*place)(sl_replay *r, double target);
+  /* Writes `k` slot ids into r->picked: with replacement, or distinct
+   * (k <= size). When `is_w` is not NULL, also the k importance weights.
+   * Called with size > 0 and k <= capacity. Returns SL_ESTATE, having
+   * changed nothing, when the kind cannot draw (no priority mass). */
+  sl_status (*draw)(sl_replay *r, size_t k, int replace, double *is_w);
+  /* Sets the priority of n checked slots to checked values; NULL for kinds
+   * without priorities. */
+  void (*update)(sl_replay *r, const size_t *slots, const double *priorities, size_t n);
+  /* Kind bookkeeping back to empty (the caller drops the records); may be NULL. */
+  void (*clear)(sl_replay *r);
+  /* A target check beyond finiteness (class ids); NULL when any will do. */
+  sl_status (*check_target)(const sl_replay *r, double target);
+} sl__replay_ops;
+
+/* The head of every buffer; kinds extend it (struct { sl_replay base; ... }).
+ * Records are stored column-wise in one block: features and targets and
+ * weights as sl_real (float on an MCU is enough to replay them), timestamps
+ * and keys exact. */
+struct sl_replay {
+  sl__object obj;
+  size_t n_features;
+  size_t capacity; /* the storage's, = param capacity */
+  size_t size;     /* records held: slots 0 .. size-1 */
+  size_t head;     /* ring kinds: the oldest record's slot once full, else 0 */
+  uint64_t seen;   /* records offered since creation or clear */
+  sl__rng rng;
+  void *block; /* everything below lives in it */
+  size_t block_bytes;
+  int64_t *ts;
+  uint64_t *key;
+  sl_real *x; /* capacity * n_features */
+  sl_real *y;
+  sl_real *w;
+  uint32_t *picked; /* sampling scratch: slot ids, capacity entries */
+  uint8_t *mark;    /* sampling scratch: one bit per slot, all clear between calls */
+};
+
+extern const sl__handle_class sl__replay_class;
+extern const sl__kind sl__fifo_kind, sl__reservoir_kind, sl__prioritized_kind, sl__class_balanced_kind;
+
+/* Creation arguments of sl_replay_new, passed to a kind's build. */
+typedef struct sl__replay_args {
+  size_t n_features;
+} sl__replay_args;
+
+/* The first half of every kind's build: the handle (`size` bytes) with
+ * `params` and its record storage, n_features from `args` (fresh) or from
+ * the reader, then with a reader the records and the shared state. */
+sl_status sl__replay_create(sl_replay **out, const sl__kind *k, size_t size, const sl__pval *params, sl__reader *rd,
+                            const void *args, const sl_allocator *a);
+/* Writes the shared state and the records (the first half of every save). */
+void sl__replay_save_store(const sl_replay *r, sl__writer *w);
+/* Frees the record storage and the handle (`size` bytes); the kind frees
+ * its own blocks first. Copes with a partly built handle. */
+void sl__replay_destroy(sl_replay *r, size_t size);
+/* save and destroy of the kinds whose state is the store alone (a bare sl_replay). */
+sl_status sl__replay_save_plain(const sl__object *o, sl__writer *w);
+void sl__replay_destroy_plain(sl__object *o);
+/* configure for the common parameters: a new capacity re-allocates the
+ * storage (all or nothing), a new seed re-seeds. */
+sl_status sl__replay_configure(sl__object *o, size_t changed, sl__pval old);
+/* The common statistics (index below SL__REPLAY_N_COMMON_STATS). */
+double sl__replay_stat(const sl__object *o, size_t i);
+
+/* Ring placement (fifo, prioritized): the next free slot, or the oldest. */
+size_t sl__replay_ring_place(sl_replay *r);
+/* Uniform draws over the records held (fifo, reservoir, class_balanced). */
+sl_status sl__replay_draw_uniform(sl_replay *r, size_t k, int replace, double *is_w);
+/* Uniform integer in [0, n), n > 0, unbiased. Below 2^32 it takes a
+ * multiply and a shift (Lemire 2019), dividing only on the rare rejection
+ * path, so sampling's hot loop has no division. */
+static inline uint64_t sl__replay_below(sl__rng *g, uint64_t n) {
+  uint64_t m;
+  uint32_t lo, n32 = (uint32_t)n;
+  if (n > UINT32_MAX) return sl__rng_below(g, n);
+  m = (sl__rng_next(g) >> 32) * n;
+  lo = (uint32_t)m;
+  if (lo < n32) {
+    uint32_t reject = (uint32_t)(0u - n32) % n32; /* 2^32 mod n */
+    while (lo < reject) {
+      m = (sl__rng_next(g) >> 32) * n;
+      lo = (uint32_t)m;
+    }
+  }
+  return m >> 32;
+}
+
+/* Class of the record in `slot` (class_balanced targets are class ids). */
+static inline size_t sl__replay_class_of(const sl_replay *r, size_t slot) { return (size_t)r->y[slot]; }
+
+#endif
