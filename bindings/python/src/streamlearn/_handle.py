@@ -34,8 +34,11 @@ _REGISTRY = {}
 
 
 def kind_id(noun, name):
-    """The C kind id of `name` for handle type `noun`, or None when absent."""
+    """The C kind id of `name` for handle type `noun`, or None when absent
+    (also when the library was built without that handle type)."""
     k = ctypes.c_int()
+    if not _lib.has(f"sl_{noun}_kind_from_name"):
+        return None
     if _lib.fn(noun, "kind_from_name")(name.encode(), ctypes.byref(k)) != _lib.OK:
         return None
     return k.value
@@ -255,10 +258,10 @@ class Handle:
         (DriftDetector) the class of the saved kind is returned."""
         h = ctypes.c_void_p()
         buf = bytes(data)
-        st = _lib.fn(cls._noun, "load_mem")(ctypes.byref(h), buf, len(buf), None)
-        if st != _lib.OK:
-            raise error(st)
-        return cls._wrap(h)
+        target = cls._loaded(_lib.fn(cls._noun, "load_mem")(ctypes.byref(h), buf, len(buf), None), h)
+        obj = target.__new__(target)
+        obj._attach(h)
+        return obj
 
     @classmethod
     def load(cls, file):
@@ -274,13 +277,18 @@ class Handle:
         t = Trampoline(_lib.READ_FN, read)
         st = _lib.fn(cls._noun, "load")(ctypes.byref(h), t.c, None, None)
         t.check()
-        if st != _lib.OK:
-            raise error(st)
-        return cls._wrap(h)
+        target = cls._loaded(st, h)
+        obj = target.__new__(target)
+        obj._attach(h)
+        return obj
 
     @classmethod
-    def _wrap(cls, h):
-        """A Python object of the right class around loaded C handle `h`."""
+    def _loaded(cls, status, h):
+        """The Python class for C handle `h` that a load returned with
+        `status`. Raises (freeing `h`) on failure or when the saved kind is
+        not a `cls`."""
+        if status != _lib.OK:
+            raise error(status)
         k = ctypes.c_int()
         _lib.fn(cls._noun, "kind_of")(h, ctypes.byref(k))
         target = _REGISTRY.get((cls._noun, k.value))
@@ -288,20 +296,16 @@ class Handle:
             name = _lib.text(_lib.fn(cls._noun, "kind_name")(k.value))
             _lib.fn(cls._noun, "free")(h)
             raise KindError.make(f"the checkpoint holds a {cls._noun} of kind '{name}', not a {cls.__name__}")
-        obj = target.__new__(target)
-        obj._attach(h)
-        return obj
+        return target
 
     def __getstate__(self):
         return {"checkpoint": self.to_bytes()}
 
     def __setstate__(self, state):
-        self._attach(type(self).from_bytes(state["checkpoint"])._detach())
-
-    def _detach(self):
-        """Gives up ownership of the C handle and returns it."""
-        h, self._h = self._h, None
-        return h
+        h = ctypes.c_void_p()
+        buf = state["checkpoint"]
+        type(self)._loaded(_lib.fn(self._noun, "load_mem")(ctypes.byref(h), buf, len(buf), None), h)
+        self._attach(h)
 
     def __repr__(self):
         if self._h is None:

@@ -114,13 +114,13 @@ class EDDM(DriftDetector):
     _kind = "eddm"
 
 
-class HDDM_A(DriftDetector):
-    """HDDM-A (Frias-Blanco et al. 2015), like river.drift.binary.HDDM_A."""
+class HDDMA(DriftDetector):
+    """HDDM-A (Frias-Blanco et al. 2015), like river.drift.binary.HDDMA."""
 
     _kind = "hddm_a"
 
 
-class HDDM_W(DriftDetector):
-    """HDDM-W (Frias-Blanco et al. 2015), like river.drift.binary.HDDM_W."""
+class HDDMW(DriftDetector):
+    """HDDM-W (Frias-Blanco et al. 2015), like river.drift.binary.HDDMW."""
 
     _kind = "hddm_w"
