@@ -1,4 +1,6 @@
 /* sl_drift on the target: Page-Hinkley on an arena, no malloc anywhere. */
+#include <stdio.h>
+
 #include "core/rng.h"
 #include "fw_test.h"
 
@@ -83,8 +85,33 @@ static int page_hinkley_checkpoint(void) {
   return 0;
 }
 
+/* Every detector kind with its defaults runs the stream on a fresh arena;
+ * prints the arena's high water mark per kind (the figure that sizes a
+ * firmware arena, docs/firmware.md). Binary detectors get x > 1.5. */
+static int every_kind_on_arena(void) {
+  static double x[FW_N];
+  int kind, i;
+  fill_stream(x);
+  for (kind = 0; sl_drift_kind_name(kind) != NULL; kind++) {
+    sl_allocator *a = fw_arena();
+    sl_drift *d = NULL;
+    size_t high = 0;
+    int binary;
+    FW_CHECK(sl_drift_new(&d, (sl_drift_kind)kind, a) == SL_OK);
+    binary = sl_drift_update(d, 0.5, NULL) == SL_EINVAL;
+    for (i = 0; i < FW_N; i++)
+      FW_CHECK(sl_drift_update(d, binary ? (x[i] > 1.5 ? 1.0 : 0.0) : x[i], NULL) == SL_OK);
+    FW_CHECK(sl_arena_usage(a, NULL, &high) == SL_OK);
+    printf("  %-12s %5u bytes of arena after %d values\n", sl_drift_kind_name(kind), (unsigned)high, FW_N);
+    sl_drift_free(d);
+  }
+  FW_CHECK(kind >= 2);
+  return 0;
+}
+
 static const fw_test drift_tests[] = {
     {"page_hinkley_on_arena", page_hinkley_on_arena},
     {"page_hinkley_checkpoint", page_hinkley_checkpoint},
+    {"every_kind_on_arena", every_kind_on_arena},
 };
 FW_SUITE(drift, drift_tests);
