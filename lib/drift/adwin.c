@@ -39,17 +39,19 @@ typedef struct sl__adwin {
   double total;    /* sum of the window */
   double variance; /* sum of squared deviations from the window mean (River's `variance`) */
   double width;    /* values in the window; a whole number */
-  uint64_t tick;
+  uint64_t tick;          /* values since the restart (River's tick) */
+  uint64_t phase;         /* tick % clock, kept to avoid a division per value */
   uint64_t n_detections; /* since creation or sl_drift_reset, across restarts */
   uint32_t n_rows;       /* rows in use, >= 1 (row 0 always exists) */
   uint32_t rows_cap, per_row; /* allocated rows; max_buckets + 1 slots per row */
   uint32_t *count;            /* summaries in each row */
-  double *sum, *var;          /* row r, slot k at [r * per_row + k], oldest first */
-  size_t block;               /* bytes of the block holding count, sum, var */
+  uint32_t *head;             /* slot of each row's oldest summary: rows are rings */
+  double *sum, *var;          /* row r's slots at [r * per_row, (r + 1) * per_row) */
+  size_t block;               /* bytes of the block holding all of these */
 } sl__adwin;
 
 static size_t ad_block_size(uint32_t rows, uint32_t per_row) {
-  return (size_t)rows * per_row * 2 * sizeof(double) + (size_t)rows * sizeof(uint32_t);
+  return (size_t)rows * per_row * 2 * sizeof(double) + (size_t)rows * 2 * sizeof(uint32_t);
 }
 
 /* Allocates the rows for the current max_rows / max_buckets, empty. */
@@ -63,6 +65,7 @@ static sl_status ad_alloc(sl__adwin *w) {
   w->sum = blk;
   w->var = blk + (size_t)rows * per;
   w->count = (uint32_t *)(blk + (size_t)rows * per * 2);
+  w->head = w->count + rows;
   w->block = n;
   w->rows_cap = rows;
   w->per_row = per;
@@ -72,9 +75,10 @@ static sl_status ad_alloc(sl__adwin *w) {
 /* Empties the window; the detection count is kept. */
 static void ad_restart(sl__adwin *w) {
   w->total = w->variance = w->width = 0.0;
-  w->tick = 0;
+  w->tick = w->phase = 0;
   w->n_rows = 1;
   SL__MEMSET(w->count, 0, (size_t)w->rows_cap * sizeof(uint32_t));
+  SL__MEMSET(w->head, 0, (size_t)w->rows_cap * sizeof(uint32_t));
 }
 
 static void ad_reset(sl_drift *d) {
@@ -83,27 +87,36 @@ static void ad_reset(sl_drift *d) {
   w->n_detections = 0;
 }
 
-/* Drops slot 0..n-1 of row r, sliding the rest to the front. */
+/* Index in sum / var of row r's k-th oldest summary. */
+static size_t ad_slot(const sl__adwin *w, uint32_t r, uint32_t k) {
+  uint32_t at = w->head[r] + k;
+  return (size_t)r * w->per_row + (at >= w->per_row ? at - w->per_row : at);
+}
+
+/* Drops the n oldest summaries of row r. */
 static void ad_row_drop(sl__adwin *w, uint32_t r, uint32_t n) {
-  size_t base = (size_t)r * w->per_row;
-  uint32_t left = w->count[r] - n;
-  SL__MEMMOVE(w->sum + base, w->sum + base + n, left * sizeof(double));
-  SL__MEMMOVE(w->var + base, w->var + base + n, left * sizeof(double));
-  w->count[r] = left;
+  uint32_t at = w->head[r] + n;
+  w->head[r] = at >= w->per_row ? at - w->per_row : at;
+  w->count[r] -= n;
 }
 
 static void ad_row_push(sl__adwin *w, uint32_t r, double s, double v) {
-  size_t at = (size_t)r * w->per_row + w->count[r]++;
+  size_t at = ad_slot(w, r, w->count[r]++);
   w->sum[at] = s;
   w->var[at] = v;
 }
+
+/* 2^-r. Dividing by 2^r and multiplying by 2^-r round the same real
+ * number, so they give the same double: River's divisions, cheaper. */
+static double ad_inv_pow2(uint32_t r) { return 1.0 / (double)((uint64_t)1 << r); }
 
 /* Removes the oldest summary (slot 0 of the last row) from the window. */
 static void ad_drop_oldest(sl__adwin *w) {
   uint32_t last = w->n_rows - 1;
   double n = (double)((uint64_t)1 << last);
-  double u = w->sum[(size_t)last * w->per_row], v = w->var[(size_t)last * w->per_row];
-  double mu = u / n, mu_window;
+  size_t at = ad_slot(w, last, 0);
+  double u = w->sum[at], v = w->var[at];
+  double mu = u * ad_inv_pow2(last), mu_window;
   w->width -= n;
   w->total -= u;
   mu_window = w->total / w->width;
@@ -118,11 +131,11 @@ static void ad_drop_oldest(sl__adwin *w) {
 static void ad_compress(sl__adwin *w) {
   uint32_t r, full = w->per_row;
   for (r = 0; w->count[r] == full; r++) {
-    size_t at = (size_t)r * w->per_row;
-    double n1 = (double)((uint64_t)1 << r);
-    double mu1 = w->sum[at] / n1, mu2 = w->sum[at + 1] / n1;
-    double s12 = w->sum[at] + w->sum[at + 1];
-    double v12 = w->var[at] + w->var[at + 1] + n1 * 0.5 * (mu1 - mu2) * (mu1 - mu2);
+    size_t a0 = ad_slot(w, r, 0), a1 = ad_slot(w, r, 1);
+    double n1 = (double)((uint64_t)1 << r), inv = ad_inv_pow2(r);
+    double mu1 = w->sum[a0] * inv, mu2 = w->sum[a1] * inv;
+    double s12 = w->sum[a0] + w->sum[a1];
+    double v12 = w->var[a0] + w->var[a1] + n1 * 0.5 * (mu1 - mu2) * (mu1 - mu2);
     if (r + 1 == w->rows_cap) { /* no row left to merge into: the window slides */
       ad_drop_oldest(w);
       return;
@@ -148,34 +161,70 @@ static void ad_insert(sl__adwin *w, double x) {
 /* River's evaluate_cut: is |dm| beyond the bound for a cut of n0 | n1? `dp`
  * is ln(2 ln(width) / delta) and `vw` the window variance, both fixed for a
  * scan. */
-static int ad_cut(double n0, double n1, double dm, double mwl, double dp, double vw) {
+static int ad_cut_exact(double n0, double n1, double dm, double mwl, double dp, double vw) {
   double m = 1.0 / (n0 - mwl + 1.0) + 1.0 / (n1 - mwl + 1.0);
   double eps = sqrt(2.0 * m * vw * dp) + 2.0 / 3.0 * dp * m;
   return fabs(dm) > eps;
 }
 
+/* What a scan needs besides the cut point: River's bound inputs, and the
+ * constants of the quick test in ad_cut. */
+typedef struct ad_bound {
+  double mwl, dp, vw;   /* min_window_length; ln(2 ln(width) / delta); variance / width */
+  double width;         /* n0 + n1 */
+  double lin_c, sq_c;   /* (1 - 1e-9) 2/3 dp s and (1 - 1e-9)^2 2 vw dp s, s = a + b */
+} ad_bound;
+
+static ad_bound ad_bound_for(const sl__adwin *w) {
+  ad_bound b;
+  double s, shrink = 1.0 - 1e-9;
+  b.mwl = (double)w->base.obj.param[AD_MIN_WINDOW].i;
+  b.dp = log(2.0 * log(w->width) / w->base.obj.param[AD_DELTA].d);
+  b.vw = w->variance / w->width;
+  b.width = w->width;
+  s = w->width - 2.0 * b.mwl + 2.0;
+  b.lin_c = shrink * (2.0 / 3.0) * b.dp * s;
+  b.sq_c = shrink * shrink * 2.0 * b.vw * b.dp * s;
+  return b;
+}
+
+/* Same answer as ad_cut_exact(n0, n1, u0 / n0 - u1 / n1, ...), faster: most
+ * cut points are far from the bound, and that is proved without a division
+ * or a square root. With a = n0 - mwl + 1, b = n1 - mwl + 1 (a + b = s is
+ * the same for every cut of a scan) and P = n0 n1, |dm| > eps reads
+ * |u0 n1 - u1 n0| a b > P (sqrt(2 vw dp s a b) + 2/3 dp s). The left side is
+ * taken a margin too large (its own rounding and the rounding of River's
+ * u0 / n0 - u1 / n1, both below 8 DBL_EPSILON (|u0| + |u1|) width), the
+ * right side 1e-9 too small; only when the inequality might still hold does
+ * the exact test run. Anything not finite falls through to the exact test. */
+static int ad_cut(const ad_bound *bd, double n0, double n1, double u0, double u1) {
+  double ab = (n0 - bd->mwl + 1.0) * (n1 - bd->mwl + 1.0), p = n0 * n1;
+  double err = 8.0 * DBL_EPSILON * (fabs(u0) + fabs(u1)) * bd->width;
+  double lhs = (fabs(u0 * n1 - u1 * n0) * (1.0 + 1e-9) + err) * ab, gap = lhs - p * bd->lin_c;
+  if (gap <= 0.0 || gap * gap <= p * p * bd->sq_c * ab) return 0;
+  return ad_cut_exact(n0, n1, u0 / n0 - u1 / n1, bd->mwl, bd->dp, bd->vw);
+}
+
 /* Tests every cut from the oldest end; on a cut drops the oldest summary and
  * starts over. Returns 1 when at least one cut was made. */
 static int ad_scan(sl__adwin *w) {
-  const sl__pval *prm = w->base.obj.param;
-  double mwl = (double)prm[AD_MIN_WINDOW].i, delta = prm[AD_DELTA].d;
   int cut = 0;
   for (;;) {
+    ad_bound bd = ad_bound_for(w);
     double n0 = 0.0, n1 = w->width, u0 = 0.0, u1 = w->total;
-    double dp = log(2.0 * log(w->width) / delta), vw = w->variance / w->width;
     uint32_t r = w->n_rows;
     int again = 0;
     while (r-- > 0 && !again) {
       const double *s = w->sum + (size_t)r * w->per_row;
       double size = (double)((uint64_t)1 << r);
-      uint32_t k, c = w->count[r];
-      for (k = 0; k < c; k++) {
+      uint32_t k, c = w->count[r], at = w->head[r];
+      for (k = 0; k < c; k++, at = at + 1 == w->per_row ? 0 : at + 1) {
         n0 += size;
         n1 -= size;
-        u0 += s[k];
-        u1 -= s[k];
+        u0 += s[at];
+        u1 -= s[at];
         if (r == 0 && k == c - 1) return cut; /* W1 would be empty */
-        if (n1 >= mwl && n0 >= mwl && ad_cut(n0, n1, u0 / n0 - u1 / n1, mwl, dp, vw)) {
+        if (n1 >= bd.mwl && n0 >= bd.mwl && ad_cut(&bd, n0, n1, u0, u1)) {
           cut = again = 1;
           ad_drop_oldest(w);
           break;
@@ -191,7 +240,8 @@ static sl_drift_state ad_update(sl_drift *d, double x) {
   if (d->state == SL_DRIFT_DETECTED) ad_restart(w);
   ad_insert(w, x);
   w->tick++;
-  if (w->tick % (uint64_t)d->obj.param[AD_CLOCK].i != 0 || !(w->width > (double)d->obj.param[AD_GRACE].i))
+  if (++w->phase == (uint64_t)d->obj.param[AD_CLOCK].i) w->phase = 0;
+  if (w->phase != 0 || !(w->width > (double)d->obj.param[AD_GRACE].i))
     return SL_DRIFT_NONE;
   if (!ad_scan(w)) return SL_DRIFT_NONE;
   w->n_detections++;
@@ -209,11 +259,13 @@ static double ad_stat(const sl__object *o, size_t i) {
   }
 }
 
-/* max_buckets / max_rows changed before any data: re-size the rows. */
+/* clock changed: re-derive the phase. max_buckets / max_rows changed
+ * (before any data): re-size the rows. */
 static sl_status ad_configure(sl__object *o, size_t changed, sl__pval old) {
   sl__adwin *w = (sl__adwin *)o;
   sl_status st;
   (void)old;
+  if (changed == AD_CLOCK) w->phase = w->tick % (uint64_t)o->param[AD_CLOCK].i;
   if (changed != AD_MAX_BUCKETS && changed != AD_MAX_ROWS) return SL_OK;
   if ((st = ad_alloc(w)) != SL_OK) return st;
   ad_restart(w);
@@ -231,12 +283,11 @@ static sl_status ad_save(const sl__object *o, sl__writer *wr) {
   sl__put_u64(wr, w->n_detections);
   sl__put_u32(wr, w->n_rows);
   for (r = 0; r < w->n_rows; r++) {
-    size_t at = (size_t)r * w->per_row;
     uint32_t k;
     sl__put_u32(wr, w->count[r]);
-    for (k = 0; k < w->count[r]; k++) {
-      sl__put_f64(wr, w->sum[at + k]);
-      sl__put_f64(wr, w->var[at + k]);
+    for (k = 0; k < w->count[r]; k++) { /* oldest first */
+      sl__put_f64(wr, w->sum[ad_slot(w, r, k)]);
+      sl__put_f64(wr, w->var[ad_slot(w, r, k)]);
     }
   }
   return SL_OK;
@@ -253,12 +304,13 @@ static void ad_load(sl__adwin *w, sl__reader *r) {
   w->variance = sl__get_finite(r);
   w->width = sl__get_finite(r);
   w->tick = sl__get_u64(r);
+  w->phase = w->tick % (uint64_t)w->base.obj.param[AD_CLOCK].i;
   w->n_detections = sl__get_u64(r);
   w->n_rows = (uint32_t)sl__get_count(r, w->rows_cap);
   if (!sl__expect(r, w->n_rows >= 1)) return;
   for (i = 0; i < w->n_rows && r->st == SL_OK; i++) {
     uint32_t k, c = (uint32_t)sl__get_count(r, w->per_row - 1);
-    w->count[i] = 0;
+    w->count[i] = w->head[i] = 0;
     for (k = 0; k < c; k++) {
       double s = sl__get_finite(r), v = sl__get_finite(r);
       ad_row_push(w, i, s, v);
