@@ -1,15 +1,15 @@
 # `make firmware`: the Cortex-M4F build (float reals, no malloc, no zstd)
 # and its tests under QEMU. Included by the top Makefile; see docs/firmware.md.
 #
-# FW_MODULES   handle folders cross-built beside core (those whose tests run
-#              on an arena); a module's on-target tests go in
-#              firmware/tests_<module>.c and are picked up by that name.
+# FW_MODULES   handle folders cross-built beside core: by default every
+#              module with on-target tests, i.e. a firmware/tests_<module>.c
+#              (adding that file is all a module does to join).
 # FW_ARENA_BYTES  the test runner's static arena.
 
 CROSS ?= arm-none-eabi-
 QEMU ?= qemu-system-arm
 FW_BUILD ?= build-fw
-FW_MODULES ?= drift
+FW_MODULES ?= $(filter-out core,$(patsubst firmware/tests_%.c,%,$(wildcard firmware/tests_*.c)))
 FW_ARENA_BYTES ?= 16384
 FW_TIMEOUT ?= 120
 
