@@ -4,7 +4,9 @@
  * crt0 (_start), which zeroes .bss, opens the semihosting console, runs
  * main and passes its return value to exit() -> QEMU's exit code.
  * A fault ends the run with exit code 100 + the exception number
- * (103 HardFault, 104 MemManage, 105 BusFault, 106 UsageFault).
+ * (103 HardFault, 104 MemManage, 105 BusFault, 106 UsageFault), after
+ * calling fw_on_fault() when the image defines it (the runner prints the
+ * test that crashed).
  */
 #include <stdint.h>
 
@@ -12,6 +14,8 @@ extern uint32_t __stack_top[];
 extern uint32_t _sidata[], _sdata[], _edata[];
 extern void _start(void);
 extern void _exit(int status);
+/* Optional hook the image may define to report a fault before the exit. */
+extern void fw_on_fault(unsigned exception) __attribute__((weak));
 
 void Reset_Handler(void);
 void Fault_Handler(void);
@@ -28,6 +32,7 @@ void Reset_Handler(void) {
 void Fault_Handler(void) {
   uint32_t ipsr;
   __asm volatile("mrs %0, ipsr" : "=r"(ipsr));
+  if (fw_on_fault) fw_on_fault(ipsr & 0x1ffu);
   _exit(100 + (int)(ipsr & 0x1ffu));
 }
 

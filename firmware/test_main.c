@@ -18,6 +18,8 @@ extern const fw_suite __fw_suites_start[], __fw_suites_end[];
 static unsigned char arena_buf[FW_ARENA_BYTES] __attribute__((aligned(16)));
 static sl_allocator arena;
 static int arena_used;
+static const fw_suite *current_suite;
+static const fw_test *current_test;
 
 sl_allocator *fw_arena(void) {
   if (sl_arena_init(&arena, arena_buf, sizeof arena_buf) != SL_OK) return NULL;
@@ -27,6 +29,12 @@ sl_allocator *fw_arena(void) {
 
 void fw_fail(const char *expr, const char *file, int line) {
   printf("  check failed: %s (%s:%d)\n", expr, file, line);
+}
+
+/* Called by the fault handler (firmware/startup.c) before it exits. */
+void fw_on_fault(unsigned exception);
+void fw_on_fault(unsigned exception) {
+  if (current_test) printf("CRASH %s.%s (exception %u)\n", current_suite->name, current_test->name, exception);
 }
 
 int main(void) {
@@ -39,6 +47,8 @@ int main(void) {
       int rc;
       size_t high = 0;
       arena_used = 0;
+      current_suite = s;
+      current_test = &s->tests[i];
       rc = s->tests[i].fn();
       if (rc == 0) passed++;
       else failed++;
