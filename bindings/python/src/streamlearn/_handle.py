@@ -68,7 +68,7 @@ def _describe(cls):
         if p.choices:
             head = f"{p.name} : {{{', '.join(repr(c) for c in p.choices)}}}, default {p.default!r}"
         else:
-            head = f"{p.name} : {p.type}, default {p.default!r}, in [{p.min:g}, {p.max:g}]"
+            head = f"{p.name} : {p.type}, default {p.default!r}, in [{p.min!r}, {p.max!r}]"
         lines += [head, f"    {p.doc}" + (" (fixed once data has been seen)" if p.fixed_after_start else "")]
     extra = cls.__dict__.get("_extra_doc")
     if extra:

@@ -56,6 +56,9 @@ c_size_p = POINTER(c_size_t)
 c_int_p = POINTER(c_int)
 c_handle = c_void_p  # every sl_X * handle: opaque
 c_handle_p = POINTER(c_void_p)
+# Batch arrays (numpy) are passed by address, arr.ctypes.data: no copy and,
+# unlike arr.ctypes.data_as(), no ctypes cast objects (reference cycles).
+c_array = c_void_p
 
 # sl_status values the package tests for by number (common.h SL_STATUS_MAP).
 OK = 0
@@ -93,6 +96,23 @@ class CheckpointInfo(ctypes.Structure):
     ]
 
 
+class ReplayBatch(ctypes.Structure):
+    """sl_replay_batch: where sl_replay_sample() writes (arrays by address)."""
+
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("rows", c_size_t),
+        ("n_features", c_size_t),
+        ("features", c_array),
+        ("targets", c_array),
+        ("weights", c_array),
+        ("timestamps", c_array),
+        ("keys", c_array),
+        ("slots", c_array),
+        ("is_weights", c_array),
+    ]
+
+
 # sl_write_fn / sl_read_fn: int (*)(void *user, [const] void *buf, size_t len)
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 READ_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
@@ -120,22 +140,33 @@ _DECLS = [
     ("sl_drift_new", _S, [c_handle_p, c_int, c_void_p]),
     ("sl_drift_update", _S, [c_handle, c_double, c_int_p]),
     ("sl_drift_update_many", _S,
-     [c_handle, c_double_p, c_size_t, c_size_p, c_size_t, c_size_p, c_size_p, c_size_t, c_size_p]),
+     [c_handle, c_array, c_size_t, c_array, c_size_t, c_size_p, c_array, c_size_t, c_size_p]),
     ("sl_drift_state_of", _S, [c_handle, c_int_p]),
     ("sl_drift_reset", _S, [c_handle]),
     # sl_model (streamlearn/model.h)
     ("sl_model_new", _S, [c_handle_p, c_int, c_size_t, c_void_p]),
     ("sl_model_info", _S, [c_handle, c_int_p, c_size_p]),
     ("sl_model_learn", _S, [c_handle, c_double_p, c_size_t, c_double, c_double]),
-    ("sl_model_learn_many", _S, [c_handle, c_double_p, c_size_t, c_size_t, c_double_p, c_double_p]),
+    ("sl_model_learn_many", _S, [c_handle, c_array, c_size_t, c_size_t, c_array, c_array]),
     ("sl_model_predict", _S, [c_handle, c_double_p, c_size_t, c_double_p]),
-    ("sl_model_predict_many", _S, [c_handle, c_double_p, c_size_t, c_size_t, c_double_p]),
+    ("sl_model_predict_many", _S, [c_handle, c_array, c_size_t, c_size_t, c_array]),
     ("sl_model_predict_proba", _S, [c_handle, c_double_p, c_size_t, c_double_p, c_size_t]),
     ("sl_model_reset", _S, [c_handle]),
     ("sl_model_learn_sparse", _S, [c_handle, POINTER(c_uint32), c_double_p, c_size_t, c_double, c_double]),
     ("sl_model_predict_sparse", _S, [c_handle, POINTER(c_uint32), c_double_p, c_size_t, c_double_p]),
     ("sl_model_predict_proba_sparse", _S,
      [c_handle, POINTER(c_uint32), c_double_p, c_size_t, c_double_p, c_size_t]),
+    # sl_replay (streamlearn/replay.h)
+    ("sl_replay_new", _S, [c_handle_p, c_int, c_size_t, c_void_p]),
+    ("sl_replay_add", _S, [c_handle, c_array, c_size_t, c_double, c_double, c_int64, c_uint64, c_size_p]),
+    ("sl_replay_add_many", _S,
+     [c_handle, c_array, c_size_t, c_size_t, c_array, c_array, c_array, c_array, c_array]),
+    ("sl_replay_sample", _S, [c_handle, c_size_t, c_int, POINTER(ReplayBatch)]),
+    ("sl_replay_update_priorities", _S, [c_handle, c_array, c_array, c_size_t]),
+    ("sl_replay_get", _S,
+     [c_handle, c_size_t, c_array, c_size_t, c_double_p, c_double_p, POINTER(c_int64), POINTER(c_uint64)]),
+    ("sl_replay_size", _S, [c_handle, c_size_p]),
+    ("sl_replay_clear", _S, [c_handle]),
 ]
 
 

@@ -219,15 +219,14 @@ class Model(Handle):
         if y.shape != (X.shape[0],) or (w is not None and np.shape(w) != y.shape):
             raise DimensionError.make(f"y (and w) must hold one value per row of X ({X.shape[0]})")
         w = None if w is None else np.ascontiguousarray(w, dtype=np.float64)
-        self._call("learn_many", X.ctypes.data_as(_lib.c_double_p), X.shape[0], X.shape[1],
-                   y.ctypes.data_as(_lib.c_double_p), None if w is None else w.ctypes.data_as(_lib.c_double_p))
+        self._call("learn_many", X.ctypes.data, X.shape[0], X.shape[1], y.ctypes.data,
+                   None if w is None else w.ctypes.data)
         return self
 
     def _predict_matrix(self, X):
         X = self._matrix(X)
         out = np.empty(X.shape[0], dtype=np.float64)
-        self._call("predict_many", X.ctypes.data_as(_lib.c_double_p), X.shape[0], X.shape[1],
-                   out.ctypes.data_as(_lib.c_double_p))
+        self._call("predict_many", X.ctypes.data, X.shape[0], X.shape[1], out.ctypes.data)
         return out
 
     def reset(self):

@@ -21,7 +21,6 @@ from ._handle import Handle
 
 _DETECTED, _WARNING = 2, 1
 _update = _lib.sl_drift_update
-_index_p = ctypes.POINTER(ctypes.c_size_t)
 
 
 class DriftDetector(Handle):
@@ -69,10 +68,8 @@ class DriftDetector(Handle):
         drift_at = np.empty(n, dtype=np.uintp)
         warn_at = np.empty(n if return_warnings else 0, dtype=np.uintp)
         nd, nw = ctypes.c_size_t(), ctypes.c_size_t()
-        self._call("update_many", x.ctypes.data_as(_lib.c_double_p), n,
-                   drift_at.ctypes.data_as(_index_p), n, ctypes.byref(nd),
-                   warn_at.ctypes.data_as(_index_p) if return_warnings else None, warn_at.shape[0],
-                   ctypes.byref(nw))
+        self._call("update_many", x.ctypes.data, n, drift_at.ctypes.data, n, ctypes.byref(nd),
+                   warn_at.ctypes.data if return_warnings else None, warn_at.shape[0], ctypes.byref(nw))
         _lib.sl_drift_state_of(self._h, self._state_p)
         drift = drift_at[: nd.value].astype(np.int64)
         return (drift, warn_at[: nw.value].astype(np.int64)) if return_warnings else drift
