@@ -1,0 +1,295 @@
+/*
+ * Private to the Hoeffding tree kinds (hoeffding_tree.c, hoeffding_adaptive_tree.c)
+ * and their parts (htree_*.c): the node layout, the observers, the split search,
+ * memory management and persistence.
+ *
+ * The reference is River 0.26's HoeffdingTreeClassifier (itself after MOA).
+ * Reals here are double, not sl_real: class weights, Gaussian moments and merits
+ * are compared bit for bit against River in the conformance tests.
+ *
+ * Memory: every block comes from the handle's counting allocator (o->mem), so
+ * o->mem.bytes is the tree's exact size and the budget (max_size) is checked
+ * against it. Blocks are allocated when a leaf splits (branch, children,
+ * their observers), when a leaf is (re)activated by the memory manager, and,
+ * for the adaptive tree, when an alternate subtree starts. Learn and predict
+ * allocate nothing otherwise.
+ */
+#ifndef SL_MODEL_HTREE_H
+#define SL_MODEL_HTREE_H
+
+#include "model_impl.h"
+#include "../core/rng.h"
+#include "streamlearn/drift.h"
+
+/* Parameter indices, shared by both kinds' tables (the adaptive tree has the
+ * four HT_P_* rows after HT_N_VFDT_PARAMS). */
+enum {
+  HT_P_GRACE_PERIOD,
+  HT_P_MAX_DEPTH,
+  HT_P_SPLIT_CRITERION,
+  HT_P_DELTA,
+  HT_P_TAU,
+  HT_P_LEAF_PREDICTION,
+  HT_P_NB_THRESHOLD,
+  HT_P_BINARY_SPLIT,
+  HT_P_MIN_BRANCH_FRACTION,
+  HT_P_MAX_SHARE_TO_SPLIT,
+  HT_P_MAX_SIZE,
+  HT_P_MEMORY_ESTIMATE_PERIOD,
+  HT_P_REMOVE_POOR_ATTRS,
+  HT_P_MERIT_PREPRUNE,
+  HT_P_N_SPLITS,
+  HT_P_MAX_CLASSES,
+  HT_P_MAX_NOMINAL_VALUES,
+  HT_N_VFDT_PARAMS,
+  HT_P_BOOTSTRAP_SAMPLING = HT_N_VFDT_PARAMS,
+  HT_P_DRIFT_WINDOW_THRESHOLD,
+  HT_P_SWITCH_SIGNIFICANCE,
+  HT_P_SEED,
+  HT_N_HAT_PARAMS
+};
+
+enum { HT_CRIT_INFO_GAIN, HT_CRIT_GINI, HT_CRIT_HELLINGER };
+enum { HT_PRED_MC, HT_PRED_NB, HT_PRED_NBA };
+enum { HT_SPLIT_NUMERIC, HT_SPLIT_NOMINAL_BINARY, HT_SPLIT_NOMINAL_MULTIWAY };
+
+/* Shared parameter table (VFDT rows first) and statistic names. */
+extern const sl_param_info sl__ht_params[HT_N_HAT_PARAMS];
+
+#define HT_NO_CHILD 0xFFu
+/* Doubles per (numeric feature, class) record of a Gaussian observer:
+ * weight, mean, M2 (Welford), min, max, variance, 0.5 * log(variance). */
+#define HT_GAUSS 7
+
+/* ---- nodes --------------------------------------------------------------- */
+
+/* The head of a leaf or a branch. */
+typedef struct ht_node {
+  uint32_t depth;
+  uint8_t is_leaf;
+  uint8_t active;     /* leaf: collects observer statistics */
+  uint8_t split_kind; /* branch: HT_SPLIT_* */
+  uint8_t pad_;
+  /* Adaptive tree only: the node's error detector and mean error. */
+  sl_drift *adwin;
+  double err_n, err_mean;
+} ht_node;
+
+/* A class distribution as River keeps it (a dict): weights by class index,
+ * and the classes present, in the order they were inserted (which breaks
+ * ties and orders float sums the way River does). */
+typedef struct ht_dist {
+  double *w;      /* [C] */
+  uint8_t *order; /* [C] */
+  unsigned n;     /* classes present */
+} ht_dist;
+
+typedef struct ht_leaf {
+  ht_node h;
+  ht_dist d;
+  double last_split_at; /* total weight at the last split attempt */
+  double mc_correct, nb_correct; /* naive Bayes adaptive bookkeeping */
+  double *obs;       /* observer block (active leaves), else NULL */
+  uint8_t *disabled; /* [F] features dropped by remove_poor_attrs */
+} ht_leaf;
+
+typedef struct ht_branch {
+  ht_node h;
+  uint32_t feature;
+  unsigned n_children;
+  double threshold;  /* numeric: x <= threshold goes left; nominal binary: the value that goes left */
+  ht_node **child;   /* [2] or [V] */
+  uint8_t *map;      /* multiway: [V] nominal value -> child index or HT_NO_CHILD */
+  ht_leaf *alt;      /* adaptive tree: alternate (a leaf until it splits) */
+} ht_branch;
+
+/* ---- the tree ------------------------------------------------------------ */
+
+typedef struct ht_rank {
+  double promise;
+  ht_leaf *leaf;
+} ht_rank;
+
+typedef struct ht_tree ht_tree;
+
+/* The adaptive tree's error detectors, reached through pointers so the plain
+ * tree does not link the drift module. */
+typedef struct ht_hooks {
+  sl_drift *(*adwin_new)(ht_tree *t);
+  void (*adwin_free)(sl_drift *d);
+  sl_status (*adwin_save)(const sl_drift *d, sl__writer *w);
+  sl_status (*adwin_load)(ht_tree *t, sl_drift **d, sl__reader *r);
+} ht_hooks;
+
+struct ht_tree {
+  sl_model base;
+  int adaptive;
+  const ht_hooks *hooks; /* adaptive tree only */
+  size_t C, V, F;         /* max classes, max nominal values, features */
+  uint8_t *nominal;       /* [F] 1 = nominal feature */
+  size_t *off;            /* [F] offset (in doubles) of each feature in an observer block */
+  size_t obs_doubles;     /* doubles of observer data; the class order follows */
+  size_t obs_bytes, leaf_bytes, branch_bytes[2]; /* branch_bytes[0]: binary, [1]: multiway */
+  ht_node *root;
+  double weight_seen;
+  uint8_t seen[256];      /* classes ever learned */
+  /* counts kept up to date as nodes come and go */
+  uint64_t n_leaves, n_active, n_inactive_mem; /* inactive_mem: inactive with depth < max_depth */
+  uint64_t since_check, split_failures;
+  uint64_t n_alternate, n_pruned, n_switched; /* adaptive */
+  sl__rng rng;                                /* adaptive: bootstrap */
+  /* scratch, sized at creation: split search and prediction */
+  void *scratch;
+  size_t scratch_bytes;
+  double *sw;       /* [max(2,V) * C] children weights */
+  uint8_t *so;      /* [max(2,V) * C] children class orders */
+  unsigned *sn;     /* [max(2,V)] children class counts */
+  double *fmerit;   /* [F] best merit per feature, -inf if none */
+  uint8_t *fhas;    /* [F] feature produced a suggestion */
+  double *votes;    /* [C] */
+  ht_rank *rank;    /* memory manager's leaf list */
+  size_t rank_cap;
+  sl_allocator counting; /* passes the tree's counting allocator to child handles */
+};
+
+static inline const sl__pval *ht_p(const ht_tree *t) { return t->base.obj.param; }
+static inline double *ht_gauss(const ht_tree *t, double *obs, size_t f, size_t c) {
+  return obs + t->off[f] + c * HT_GAUSS;
+}
+/* Nominal feature f: counts [V][C], then seen [V], then class totals [C]. */
+static inline double *ht_nom(const ht_tree *t, double *obs, size_t f) { return obs + t->off[f]; }
+/* Observer block class order: n, then the classes in order of first sight. */
+static inline uint8_t *ht_obs_order(const ht_tree *t, double *obs) { return (uint8_t *)(obs + t->obs_doubles); }
+
+/* ---- htree_node.c: layout, node blocks, activation, memory budget ---------- */
+
+/* (Re)allocates the scratch block for C, V, F from the parameters, then
+ * computes the layout. SL_ENOMEM leaves the old layout. */
+sl_status sl__ht_layout(ht_tree *t);
+/* Offsets and block sizes from C, V, F and the nominal flags. */
+void sl__ht_offsets(ht_tree *t);
+void sl__ht_scratch_free(ht_tree *t);
+/* A new leaf (active with a fresh observer block when `active`), or NULL. */
+ht_leaf *sl__ht_leaf_new(ht_tree *t, uint32_t depth, int active);
+ht_branch *sl__ht_branch_new(ht_tree *t, uint32_t depth, int multiway);
+/* Frees a node and everything under it (alternates included), keeping the
+ * counters right. NULL is a no-op. */
+void sl__ht_free(ht_tree *t, ht_node *n);
+void sl__ht_leaf_deactivate(ht_tree *t, ht_leaf *l);
+sl_status sl__ht_leaf_activate(ht_tree *t, ht_leaf *l);
+/* Clears a leaf's observers in place (River's deactivate + reactivate). */
+void sl__ht_obs_clear(ht_tree *t, ht_leaf *l);
+/* Bytes still allowed by max_size (0 when over). */
+size_t sl__ht_room(const ht_tree *t);
+int sl__ht_over_budget(const ht_tree *t);
+/* Makes sure the leaf list can hold `n` leaves. */
+sl_status sl__ht_rank_reserve(ht_tree *t, size_t n);
+/* The memory manager (MOA's enforceTrackerLimit on exact byte counts): keeps
+ * the most promising leaves active so that `need` more bytes fit in the
+ * budget, and reactivates inactive leaves when there is room. `keep` (a leaf
+ * about to split, or NULL) is left alone. */
+void sl__ht_enforce(ht_tree *t, size_t need, const ht_leaf *keep);
+/* Counts over the tree. */
+typedef struct ht_counts {
+  uint64_t nodes, branches, leaves, active;
+  uint32_t depth;
+} ht_counts;
+void sl__ht_count(const ht_node *n, ht_counts *c);
+
+/* ---- htree_dist.c: class distributions ------------------------------------ */
+
+void sl__ht_dist_add(ht_dist *d, unsigned c, double w);
+/* Sum of the weights, in insertion order. */
+double sl__ht_dist_total(const ht_dist *d);
+/* Number of classes with non-zero weight, up to 2. */
+unsigned sl__ht_dist_nonzero2(const ht_dist *d);
+
+/* ---- htree_criterion.c ---------------------------------------------------- */
+
+/* Merit of splitting `pre` into the `k` children of scratch (t->sw, so, sn);
+ * -inf when fewer than two children hold more than min_branch_fraction. */
+double sl__ht_merit(const ht_tree *t, const ht_dist *pre, unsigned k);
+double sl__ht_range_of_merit(const ht_tree *t, const ht_dist *pre);
+
+/* ---- htree_observer.c ------------------------------------------------------- */
+
+/* Adds (x, class c, weight w) to every enabled feature's observer of leaf l. */
+void sl__ht_obs_update(ht_tree *t, ht_leaf *l, const double *x, unsigned c, double w);
+/* A split candidate of one feature. */
+typedef struct ht_split {
+  int has;          /* 0: a null suggestion (River's BranchFactory()) */
+  double merit;
+  uint32_t feature;
+  int kind;         /* HT_SPLIT_* */
+  double value;     /* threshold or nominal value */
+} ht_split;
+/* Best split of feature f at leaf l (River's best_evaluated_split_suggestion). */
+ht_split sl__ht_obs_best_split(ht_tree *t, ht_leaf *l, size_t f);
+/* Fills the scratch children (t->sw, so, sn) for split s; returns their count. */
+unsigned sl__ht_obs_children(ht_tree *t, ht_leaf *l, const ht_split *s);
+/* log P(x_f | c) contribution of feature f to naive Bayes (0 when River adds nothing). */
+double sl__ht_obs_log_proba(const ht_tree *t, double *obs, size_t f, double x, unsigned c);
+
+/* ---- htree_leaf.c: leaf learning and prediction ----------------------------- */
+
+/* Naive Bayes posterior into votes (by class, t->votes order = leaf order);
+ * returns 0 when River's would be empty. */
+int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p);
+/* The leaf's class distribution for x (River's leaf.prediction) into p[C]
+ * (zeros for absent classes); returns 0 when it is empty. */
+int sl__ht_leaf_predict(ht_tree *t, const ht_leaf *l, const double *x, double *p);
+/* Updates stats, naive Bayes bookkeeping (when tracked) and observers. */
+void sl__ht_leaf_learn(ht_tree *t, ht_leaf *l, const double *x, unsigned c, double w, int track_nba);
+/* First class of maximal p[] in the leaf's class order (River's max over a dict); -1 if none. */
+int sl__ht_argmax(const ht_leaf *l, const double *p);
+/* River's calculate_promise: total weight minus the majority class weight. */
+double sl__ht_leaf_promise(const ht_leaf *l);
+
+/* ---- htree_route.c: traversal -------------------------------------------------- */
+
+/* Child index of branch b for x, or -1 for a nominal value it has no branch for. */
+int sl__ht_branch_no(const ht_tree *t, const ht_branch *b, const double *x);
+/* River's most_common_path: the child with the most weight under it. */
+unsigned sl__ht_most_common(const ht_branch *b);
+double sl__ht_node_weight(const ht_node *n);
+/* The slot holding the leaf x reaches (unseen nominal values follow the most common path). */
+ht_node **sl__ht_find_slot(ht_tree *t, const double *x);
+/* Adds a leaf for an unseen nominal value to multiway branch b (learning only);
+ * returns its child index or -1 when there is no room or memory. */
+int sl__ht_add_branch(ht_tree *t, ht_branch *b, const double *x);
+
+/* ---- htree_split.c ----------------------------------------------------------- */
+
+/* River's _attempt_to_split for leaf l: on success the new branch replaces
+ * *slot (which may hold another node: an adaptive tree's alternate replaces
+ * its main subtree) and l is freed; returns 1 then, else 0. */
+int sl__ht_attempt_split(ht_tree *t, ht_leaf *l, ht_node **slot);
+
+/* ---- htree_io.c --------------------------------------------------------------- */
+
+sl_status sl__ht_save(const ht_tree *t, sl__writer *w);
+sl_status sl__ht_load(ht_tree *t, sl__reader *r);
+
+/* ---- shared by both kinds (hoeffding_tree.c) ------------------------------------ */
+
+/* Creates a tree handle of kind k (fresh, or from r); `hooks` for the adaptive tree. */
+sl_status sl__ht_build(sl__object **out, const sl__kind *k, const ht_hooks *hooks, const sl__pval *params,
+                       sl__reader *r, const void *args, const sl_allocator *a);
+void sl__ht_destroy(sl__object *o);
+sl_status sl__ht_configure(sl__object *o, size_t changed, sl__pval old);
+double sl__ht_stat(const sl__object *o, size_t i);
+sl_status sl__ht_save_kind(const sl__object *o, sl__writer *w);
+size_t sl__ht_max_classes(const sl_model *m);
+void sl__ht_reset(sl_model *m);
+/* p[n] from a class distribution over the seen classes; returns the predicted class. */
+double sl__ht_output(const ht_tree *t, const double *dist, double *p, size_t n);
+/* The start of every learn: checks the nominal values (SL_EINVAL), creates
+ * the root leaf of an empty tree (SL_ENOMEM), records the class and weight. */
+sl_status sl__ht_learn_begin(ht_tree *t, const double *x, double y, double w);
+/* Every memory_estimate_period examples, lets the memory manager reactivate leaves. */
+void sl__ht_memory_check(ht_tree *t);
+extern const char *const sl__ht_stat_names[];
+#define HT_N_VFDT_STATS 8 /* the adaptive tree adds three */
+#define HT_N_STATS 11
+
+#endif
