@@ -577,3 +577,36 @@ Test(concept_drift, default_is_agrawal_0_to_2_with_its_names) {
   cr_assert_str_eq(name, "loan");
   sl_stream_free(cd);
 }
+
+/* ---- label: the concept without noise ---------------------------------------------- */
+
+Test(stream_label, agrees_with_noise_free_rows) {
+  static const sl_stream_kind kinds[] = {SL_STREAM_SEA, SL_STREAM_AGRAWAL, SL_STREAM_STAGGER, SL_STREAM_SINE,
+                                         SL_STREAM_HYPERPLANE};
+  size_t k, i;
+  for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+    sl_stream *s = make(kinds[k]);
+    size_t nf = nf_of(s);
+    double x[16], y, want;
+    if (kinds[k] == SL_STREAM_HYPERPLANE) {
+      cr_assert_eq(sl_stream_set_double(s, "noise_percentage", 0), SL_OK);
+      cr_assert_eq(sl_stream_set_double(s, "mag_change", 0), SL_OK);
+    }
+    for (i = 0; i < 2000; i++) {
+      cr_assert_eq(sl_stream_next(s, x, nf, &y, 1), SL_OK);
+      cr_assert_eq(sl_stream_label(s, x, nf, &want), SL_OK);
+      cr_assert_eq(y, want, "kind %d row %zu", kinds[k], i);
+    }
+    x[0] = NAN;
+    cr_assert_eq(sl_stream_label(s, x, nf, &want), SL_ENONFINITE);
+    cr_assert_eq(sl_stream_label(s, x, nf + 1, &want), SL_EDIM);
+    cr_assert_eq(sl_stream_label(s, NULL, nf, &want), SL_EINVAL);
+    sl_stream_free(s);
+  }
+  {
+    sl_stream *s = make(SL_STREAM_RANDOM_RBF);
+    double x[10] = {0}, y;
+    cr_assert_eq(sl_stream_label(s, x, 10, &y), SL_ENOTSUP);
+    sl_stream_free(s);
+  }
+}

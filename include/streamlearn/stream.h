@@ -123,6 +123,15 @@ SL_API sl_status sl_stream_feature(const sl_stream *s, size_t i, char *name, siz
  * (`n_features` is not the stream's); on error nothing is produced. */
 SL_API sl_status sl_stream_next(sl_stream *s, double *X, size_t n_features, double *y, size_t rows);
 
+/* The label the stream's current concept gives the features `x`
+ * (`n_features` values), without label noise: how a conformance test or a
+ * monitor asks "what is the truth here". For friedman, the noise-free
+ * target (inside a gsg transition, the newer concept). Reads the current
+ * state (hyperplane weights, SEA's switched variant); changes nothing.
+ * @return SL_OK, SL_EINVAL, SL_EDIM, SL_ENONFINITE (a NaN / Inf feature),
+ * SL_ENOTSUP (random_rbf, led, concept_drift: no closed-form concept). */
+SL_API sl_status sl_stream_label(const sl_stream *s, const double *x, size_t n_features, double *y);
+
 /* Restarts the stream: the same rows again from the first, with the
  * current parameters. @return SL_OK or SL_EINVAL. */
 SL_API sl_status sl_stream_reset(sl_stream *s);

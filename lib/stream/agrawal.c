@@ -63,6 +63,10 @@ static int ag_label(int f, const double *x) {
   }
 }
 
+static double ag_label_of(const sl_stream *s, const double *x) {
+  return ag_label((int)s->obj.param[AG_FUNCTION].i, x);
+}
+
 static void ag_draw(sl__rng *g, double *x) {
   double u;
   x[SALARY] = 20000.0 + 130000.0 * sl__rng_uniform(g);
@@ -118,6 +122,7 @@ static sl_status ag_build(sl__object **out, const sl__pval *params, sl__reader *
   return sl__stream_build(out, &sl__agrawal_kind, params, r, a);
 }
 
-static const sl__stream_ops ag_ops = {ag_n_features, ag_n_classes, ag_nominal, ag_names, NULL, NULL, ag_row};
+static const sl__stream_ops ag_ops = {ag_n_features, ag_n_classes, ag_nominal, ag_names,
+                                      NULL, NULL, ag_row, ag_label_of};
 
 const sl__kind sl__agrawal_kind = SL__STREAM_KIND(SL_STREAM_AGRAWAL, "agrawal", ag_params, ag_build, ag_ops);

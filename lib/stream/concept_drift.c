@@ -75,7 +75,7 @@ static sl_status cd_build(sl__object **out, const sl__pval *params, sl__reader *
   return r ? r->st : SL_OK;
 }
 
-static const sl__stream_ops cd_ops = {cd_n_features, cd_n_classes, NULL, NULL, NULL, cd_init, cd_row};
+static const sl__stream_ops cd_ops = {cd_n_features, cd_n_classes, NULL, NULL, NULL, cd_init, cd_row, NULL};
 
 const sl__kind sl__concept_drift_kind =
     SL__STREAM_KIND(SL_STREAM_CONCEPT_DRIFT, "concept_drift", cd_params, cd_build, cd_ops);

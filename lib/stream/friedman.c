@@ -51,7 +51,9 @@ static double fr_gsg_concept(const double *x, int c) {
   return c == 0 ? fr_base(x, 0, 1, 2, 3, 4) : c == 1 ? fr_base(x, 3, 4, 1, 0, 2) : fr_base(x, 1, 4, 3, 2, 0);
 }
 
-static double fr_target(sl_stream *s, const double *x) {
+/* The noise-free target of the next row. With an RNG, a gsg transition
+ * mixes old and new concept by a fair coin; without, it gives the new one. */
+static double fr_target(const sl_stream *s, const double *x, sl__rng *g) {
   const sl__pval *p = s->obj.param;
   uint64_t i = s->pos, p1 = (uint64_t)p[FR_POS1].i, p2 = (uint64_t)p[FR_POS2].i, w = (uint64_t)p[FR_WINDOW].i;
   switch (p[FR_DRIFT_TYPE].i) {
@@ -59,8 +61,8 @@ static double fr_target(sl_stream *s, const double *x) {
   case FR_GRA: return (i < p1 || i >= p2) ? fr_base(x, 0, 1, 2, 3, 4) : fr_base(x, 3, 5, 1, 0, 2);
   case FR_GSG:
     if (i < p1) return fr_gsg_concept(x, 0);
-    if (i < p2) return fr_gsg_concept(x, (i < p1 + w && sl__rng_below(&s->rng, 2)) ? 0 : 1);
-    return fr_gsg_concept(x, (i < p2 + w && sl__rng_below(&s->rng, 2)) ? 1 : 2);
+    if (i < p2) return fr_gsg_concept(x, (g && i < p1 + w && sl__rng_below(g, 2)) ? 0 : 1);
+    return fr_gsg_concept(x, (g && i < p2 + w && sl__rng_below(g, 2)) ? 1 : 2);
   default: return fr_base(x, 0, 1, 2, 3, 4);
   }
 }
@@ -68,8 +70,10 @@ static double fr_target(sl_stream *s, const double *x) {
 static void fr_row(sl_stream *s, double *x, double *y) {
   int j;
   for (j = 0; j < 10; j++) x[j] = sl__rng_uniform(&s->rng);
-  *y = fr_target(s, x) + sl__rng_normal(&s->rng);
+  *y = fr_target(s, x, &s->rng) + sl__rng_normal(&s->rng);
 }
+
+static double fr_label(const sl_stream *s, const double *x) { return fr_target(s, x, NULL); }
 
 static size_t fr_n_features(const sl_stream *s) { (void)s; return 10; }
 static size_t fr_n_classes(const sl_stream *s) { (void)s; return 0; }
@@ -80,6 +84,6 @@ static sl_status fr_build(sl__object **out, const sl__pval *params, sl__reader *
   return sl__stream_build(out, &sl__friedman_kind, params, r, a);
 }
 
-static const sl__stream_ops fr_ops = {fr_n_features, fr_n_classes, NULL, NULL, NULL, NULL, fr_row};
+static const sl__stream_ops fr_ops = {fr_n_features, fr_n_classes, NULL, NULL, NULL, NULL, fr_row, fr_label};
 
 const sl__kind sl__friedman_kind = SL__STREAM_KIND(SL_STREAM_FRIEDMAN, "friedman", fr_params, fr_build, fr_ops);

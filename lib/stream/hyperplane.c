@@ -33,17 +33,23 @@ static void hp_init(sl_stream *s) {
   }
 }
 
+static double hp_label(const sl_stream *s, const double *x) {
+  size_t i, n = hp_n_features(s);
+  double sum_w = 0.0, sum = 0.0;
+  for (i = 0; i < n; i++) {
+    sum_w += s->buf[i];
+    sum += s->buf[i] * x[i];
+  }
+  return sum >= 0.5 * sum_w;
+}
+
 static void hp_row(sl_stream *s, double *x, double *y) {
   const sl__pval *p = s->obj.param;
   size_t i, n = hp_n_features(s), nd = (size_t)p[HP_N_DRIFT].i;
-  double *w = s->buf, *dir = s->buf + n, sum_w = 0.0, sum = 0.0, mag = p[HP_MAG_CHANGE].d;
+  double *w = s->buf, *dir = s->buf + n, mag = p[HP_MAG_CHANGE].d;
   int label;
-  for (i = 0; i < n; i++) {
-    x[i] = sl__rng_uniform(&s->rng);
-    sum_w += w[i];
-    sum += w[i] * x[i];
-  }
-  label = sum >= 0.5 * sum_w;
+  for (i = 0; i < n; i++) x[i] = sl__rng_uniform(&s->rng);
+  label = hp_label(s, x) != 0.0;
   if (sl__rng_uniform(&s->rng) < p[HP_NOISE].d) label = !label;
   if (nd > n) nd = n;
   for (i = 0; i < nd; i++) {
@@ -59,6 +65,7 @@ static sl_status hp_build(sl__object **out, const sl__pval *params, sl__reader *
   return sl__stream_build(out, &sl__hyperplane_kind, params, r, a);
 }
 
-static const sl__stream_ops hp_ops = {hp_n_features, hp_n_classes, NULL, NULL, hp_state_len, hp_init, hp_row};
+static const sl__stream_ops hp_ops = {hp_n_features, hp_n_classes, NULL, NULL,
+                                      hp_state_len, hp_init, hp_row, hp_label};
 
 const sl__kind sl__hyperplane_kind = SL__STREAM_KIND(SL_STREAM_HYPERPLANE, "hyperplane", hp_params, hp_build, hp_ops);

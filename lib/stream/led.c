@@ -73,6 +73,7 @@ static sl_status led_build(sl__object **out, const sl__pval *params, sl__reader 
   return sl__stream_build(out, &sl__led_kind, params, r, a);
 }
 
-static const sl__stream_ops led_ops = {led_n_features, led_n_classes, led_nominal, NULL, led_state_len, led_init, led_row};
+static const sl__stream_ops led_ops = {led_n_features, led_n_classes, led_nominal, NULL,
+                                       led_state_len, led_init, led_row, NULL};
 
 const sl__kind sl__led_kind = SL__STREAM_KIND(SL_STREAM_LED, "led", led_params, led_build, led_ops);

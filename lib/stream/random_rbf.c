@@ -126,7 +126,8 @@ static sl_status rbf_build(sl__object **out, const sl__pval *params, sl__reader 
   return sl__stream_build(out, &sl__random_rbf_kind, params, r, a);
 }
 
-static const sl__stream_ops rbf_ops = {rbf_n_features, rbf_n_classes, NULL, NULL, rbf_state_len, rbf_init, rbf_row};
+static const sl__stream_ops rbf_ops = {rbf_n_features, rbf_n_classes, NULL, NULL,
+                                       rbf_state_len, rbf_init, rbf_row, NULL};
 
 const sl__kind sl__random_rbf_kind =
     SL__STREAM_KIND(SL_STREAM_RANDOM_RBF, "random_rbf", rbf_params, rbf_build, rbf_ops);

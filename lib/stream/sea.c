@@ -22,16 +22,20 @@ static const double sea_threshold[4] = {8.0, 9.0, 7.0, 9.5};
 static size_t sea_n_features(const sl_stream *s) { (void)s; return 3; }
 static size_t sea_n_classes(const sl_stream *s) { (void)s; return 2; }
 
-static void sea_row(sl_stream *s, double *x, double *y) {
-  const sl__pval *p = s->obj.param;
-  int64_t every = p[SEA_SWITCH_EVERY].i, variant = p[SEA_VARIANT].i;
-  int label;
+/* The concept of the next row: the variant, moved on by the switches. */
+static double sea_label(const sl_stream *s, const double *x) {
+  int64_t every = s->obj.param[SEA_SWITCH_EVERY].i, variant = s->obj.param[SEA_VARIANT].i;
   if (every > 0) variant = (variant + (int64_t)(s->pos / (uint64_t)every)) % 4;
+  return x[0] + x[1] > sea_threshold[variant];
+}
+
+static void sea_row(sl_stream *s, double *x, double *y) {
+  int label;
   x[0] = 10.0 * sl__rng_uniform(&s->rng);
   x[1] = 10.0 * sl__rng_uniform(&s->rng);
   x[2] = 10.0 * sl__rng_uniform(&s->rng);
-  label = x[0] + x[1] > sea_threshold[variant];
-  if (sl__rng_uniform(&s->rng) < p[SEA_NOISE].d) label = !label; /* drawn always: noise leaves x alone */
+  label = sea_label(s, x) != 0.0;
+  if (sl__rng_uniform(&s->rng) < s->obj.param[SEA_NOISE].d) label = !label; /* drawn always: noise leaves x alone */
   *y = label;
 }
 
@@ -41,6 +45,6 @@ static sl_status sea_build(sl__object **out, const sl__pval *params, sl__reader 
   return sl__stream_build(out, &sl__sea_kind, params, r, a);
 }
 
-static const sl__stream_ops sea_ops = {sea_n_features, sea_n_classes, NULL, NULL, NULL, NULL, sea_row};
+static const sl__stream_ops sea_ops = {sea_n_features, sea_n_classes, NULL, NULL, NULL, NULL, sea_row, sea_label};
 
 const sl__kind sl__sea_kind = SL__STREAM_KIND(SL_STREAM_SEA, "sea", sea_params, sea_build, sea_ops);

@@ -26,6 +26,10 @@ static int sn_label(int64_t f, double a, double b) {
   }
 }
 
+static double sn_label_of(const sl_stream *s, const double *x) {
+  return sn_label(s->obj.param[SN_FUNCTION].i, x[0], x[1]);
+}
+
 static void sn_row(sl_stream *s, double *x, double *y) {
   const sl__pval *p = s->obj.param;
   unsigned tries = 0;
@@ -51,6 +55,6 @@ static sl_status sn_build(sl__object **out, const sl__pval *params, sl__reader *
   return sl__stream_build(out, &sl__sine_kind, params, r, a);
 }
 
-static const sl__stream_ops sn_ops = {sn_n_features, sn_n_classes, NULL, NULL, NULL, NULL, sn_row};
+static const sl__stream_ops sn_ops = {sn_n_features, sn_n_classes, NULL, NULL, NULL, NULL, sn_row, sn_label_of};
 
 const sl__kind sl__sine_kind = SL__STREAM_KIND(SL_STREAM_SINE, "sine", sn_params, sn_build, sn_ops);

@@ -23,6 +23,10 @@ static int st_label(int64_t f, int size, int color, int shape) {
   return size == 1 || size == 2;
 }
 
+static double st_label_of(const sl_stream *s, const double *x) {
+  return st_label(s->obj.param[ST_FUNCTION].i, (int)x[0], (int)x[1], (int)x[2]);
+}
+
 static void st_row(sl_stream *s, double *x, double *y) {
   const sl__pval *p = s->obj.param;
   unsigned tries = 0;
@@ -49,6 +53,7 @@ static sl_status st_build(sl__object **out, const sl__pval *params, sl__reader *
   return sl__stream_build(out, &sl__stagger_kind, params, r, a);
 }
 
-static const sl__stream_ops st_ops = {st_n_features, st_n_classes, st_nominal, st_names, NULL, NULL, st_row};
+static const sl__stream_ops st_ops = {st_n_features, st_n_classes, st_nominal, st_names,
+                                      NULL, NULL, st_row, st_label_of};
 
 const sl__kind sl__stagger_kind = SL__STREAM_KIND(SL_STREAM_STAGGER, "stagger", st_params, st_build, st_ops);

@@ -214,6 +214,21 @@ SL_API sl_status sl_stream_next(sl_stream *s, double *X, size_t n_features, doub
   return SL_OK;
 }
 
+SL_API sl_status sl_stream_label(const sl_stream *s, const double *x, size_t n_features, double *y) {
+  size_t i, nf;
+  if (!s) return SL_EINVAL;
+  sl__clear_error(&s->obj);
+  if (!x || !y) return sl__fail(&s->obj, SL_EINVAL, "NULL x or y");
+  nf = sl__stream_ops_of(s)->n_features(s);
+  if (n_features != nf) return sl__fail(&s->obj, SL_EDIM, "stream has %z features, not %z", nf, n_features);
+  if (!sl__stream_ops_of(s)->label)
+    return sl__fail(&s->obj, SL_ENOTSUP, "'%s' has no closed-form concept", s->obj.kind->name);
+  for (i = 0; i < nf; i++)
+    if (!sl__finite(x[i])) return sl__fail(&s->obj, SL_ENONFINITE, "feature %z is not finite", i);
+  *y = sl__stream_ops_of(s)->label(s, x);
+  return SL_OK;
+}
+
 SL_API sl_status sl_stream_reset(sl_stream *s) {
   if (!s) return SL_EINVAL;
   sl__stream_restart(s);

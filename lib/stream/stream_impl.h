@@ -34,6 +34,8 @@ typedef struct sl__stream_ops {
   void (*init)(sl_stream *s);
   /* One row: x[0 .. n_features-1] and *y. */
   void (*row)(sl_stream *s, double *x, double *y);
+  /* The current concept's noise-free label of a checked x; NULL: none. */
+  double (*label)(const sl_stream *s, const double *x);
 } sl__stream_ops;
 
 /* The handle. Kinds keep their whole state here, so save / load is shared. */
