@@ -281,10 +281,10 @@ static sl_status ad_save(const sl__object *o, sl__writer *wr) {
   sl__put_f64(wr, w->width);
   sl__put_u64(wr, w->tick);
   sl__put_u64(wr, w->n_detections);
-  sl__put_u32(wr, w->n_rows);
+  sl__put_u64(wr, w->n_rows);
   for (r = 0; r < w->n_rows; r++) {
     uint32_t k;
-    sl__put_u32(wr, w->count[r]);
+    sl__put_u64(wr, w->count[r]);
     for (k = 0; k < w->count[r]; k++) { /* oldest first */
       sl__put_f64(wr, w->sum[ad_slot(w, r, k)]);
       sl__put_f64(wr, w->var[ad_slot(w, r, k)]);

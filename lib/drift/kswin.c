@@ -157,7 +157,7 @@ static sl_status ks_save(const sl__object *o, sl__writer *w) {
   sl__put_f64(w, k->p_value);
   sl__put_f64(w, k->statistic);
   for (i = 0; i < 4; i++) sl__put_u64(w, k->rng.s[i]);
-  sl__put_u32(w, k->len);
+  sl__put_u64(w, k->len);
   for (i = 0; i < k->len; i++) sl__put_f64(w, ks_at(k, i)); /* oldest first */
   return SL_OK;
 }
