@@ -2,11 +2,11 @@
 learning on live data streams in C.
 
 Modules: drift (change detectors), linear_model and tree (online learners),
-replay (replay buffers),
+replay (replay buffers), synth (seeded synthetic streams),
 errors (the exceptions). The shared library is found through
 $STREAMLEARN_LIBRARY, then the package directory, then the system.
 """
-from . import _lib, drift, errors, linear_model, replay, tree
+from . import _lib, drift, errors, linear_model, replay, synth, tree
 from .errors import StreamlearnError
 
 __version__ = _lib.version
@@ -23,4 +23,4 @@ def available():
     return out
 
 
-__all__ = ["drift", "errors", "linear_model", "replay", "tree", "StreamlearnError", "available", "library_path"]
+__all__ = ["drift", "errors", "linear_model", "replay", "synth", "tree", "StreamlearnError", "available", "library_path"]

@@ -113,6 +113,12 @@ class ReplayBatch(ctypes.Structure):
     ]
 
 
+class StreamInfo(ctypes.Structure):
+    """sl_stream_info, filled by sl_stream_describe()."""
+
+    _fields_ = [("n_features", c_size_t), ("n_classes", c_size_t), ("n_nominal", c_size_t), ("rows", c_uint64)]
+
+
 # sl_write_fn / sl_read_fn: int (*)(void *user, [const] void *buf, size_t len)
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 READ_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
@@ -122,7 +128,7 @@ PARAM_FIXED_AFTER_START = 1
 SAVE_COMPRESS = 1
 
 # The handle types; each has the SL_HANDLE_API calls (common.h).
-NOUNS = ("window", "model", "drift", "replay", "pipeline")
+NOUNS = ("window", "model", "drift", "replay", "pipeline", "stream")
 
 # ---- declarations -------------------------------------------------------------------
 
@@ -167,6 +173,14 @@ _DECLS = [
      [c_handle, c_size_t, c_array, c_size_t, c_double_p, c_double_p, POINTER(c_int64), POINTER(c_uint64)]),
     ("sl_replay_size", _S, [c_handle, c_size_p]),
     ("sl_replay_clear", _S, [c_handle]),
+    # sl_stream (streamlearn/stream.h)
+    ("sl_stream_new", _S, [c_handle_p, c_int, c_void_p]),
+    ("sl_stream_concept_drift", _S, [c_handle_p, c_handle, c_handle, c_void_p]),
+    ("sl_stream_describe", _S, [c_handle, POINTER(StreamInfo)]),
+    ("sl_stream_feature", _S, [c_handle, c_size_t, c_char_p, c_size_t, POINTER(c_uint)]),
+    ("sl_stream_next", _S, [c_handle, c_array, c_size_t, c_array, c_size_t]),
+    ("sl_stream_label", _S, [c_handle, c_array, c_size_t, c_double_p]),
+    ("sl_stream_reset", _S, [c_handle]),
 ]
 
 
