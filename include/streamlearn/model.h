@@ -88,7 +88,46 @@ SL_API sl_status sl_model_predict_proba_sparse(sl_model *m, const uint32_t *idx,
 
 /* ---- linear kinds --------------------------------------------------------- */
 
+/* Linear, logistic and softmax regression, linear SVM, passive-aggressive
+ * and the EWC kinds: one weight vector per output over n_features inputs,
+ * plus one intercept per output. Parameters follow River's names and
+ * defaults (see sl_model_kind_param and docs/models-linear.md): `optimizer`
+ * sgd|adagrad|adam|ftrl|vw, `lr`, `learning_rate` constant|invscaling|optimal,
+ * `l1`, `l2`, `intercept_lr`, `clip_gradient`, `standardize`, ...
+ * Dense and sparse rows both work; with `standardize` on, the statistics
+ * are learned from dense rows only (a sparse learn is SL_ESTATE). */
+
+/* Copies the weights into `out`: for each output (class) in turn its
+ * n_features weights, then the n_out intercepts. `*n` receives the count,
+ * n_out * (n_features + 1), also on SL_EBUFFER, so out = NULL, cap = 0
+ * asks the size. With `standardize` on the weights are over standardized
+ * inputs. @return SL_OK, SL_EINVAL (NULL m or n, NULL out with cap > 0),
+ * SL_EBUFFER (cap < *n), SL_EKIND (a kind without weights: trees). */
+SL_API sl_status sl_model_weights(const sl_model *m, double *out, size_t cap, size_t *n);
+
+/* Sets the weights and intercepts from `w` (`n` values, the layout of
+ * sl_model_weights): a warm start, or a model trained elsewhere. Optimizer
+ * state is kept. @return SL_OK, SL_EINVAL (NULL), SL_EDIM (n is not the
+ * model's count), SL_ENONFINITE (a value NaN, infinite, or beyond the
+ * storage type), SL_ESTATE (optimizer ftrl, which derives its weights from
+ * its accumulators), SL_EKIND (not a linear kind). On error nothing changed. */
+SL_API sl_status sl_model_set_weights(sl_model *m, const double *w, size_t n);
+
 /* ---- EWC kinds -------------------------------------------------------------- */
+
+/* SL_MODEL_EWC_LINEAR / SL_MODEL_EWC_LOGISTIC learn loss + lambda/2 *
+ * sum_i F_i (w_i - w*_i)^2 (elastic weight consolidation, online form of
+ * Schwarz et al. 2018). While learning they estimate the diagonal Fisher
+ * F_run of the current task from squared loss gradients (`fisher` mean|ema,
+ * `fisher_decay`). Parameters `ewc_lambda`, `gamma`. Statistics
+ * "consolidations" and "penalty" (the current penalty value). */
+
+/* Closes the current task: F = gamma * F + F_run, anchor w* = the current
+ * weights, F_run restarts from zero. Call it at a task boundary (or on a
+ * drift signal). Allocates nothing. @return SL_OK, SL_EINVAL (NULL),
+ * SL_EKIND (not an EWC kind), SL_ENONFINITE (F would overflow; nothing
+ * changed). */
+SL_API sl_status sl_model_consolidate(sl_model *m);
 
 /* ---- tree kinds --------------------------------------------------------------- */
 

@@ -3,7 +3,16 @@
 #include "model_impl.h"
 
 /* Kinds register here as their files land; a missing kind is SL_EKIND. */
-static const sl__kind *const sl__model_kinds[SL_MODEL_HOEFFDING_ADAPTIVE_TREE + 1] = {NULL};
+static const sl__kind *const sl__model_kinds[SL_MODEL_HOEFFDING_ADAPTIVE_TREE + 1] = {
+    [SL_MODEL_LINEAR_REGRESSION] = &sl__linear_regression_kind,
+    [SL_MODEL_LOGISTIC_REGRESSION] = &sl__logistic_regression_kind,
+    [SL_MODEL_SOFTMAX_REGRESSION] = &sl__softmax_regression_kind,
+    [SL_MODEL_LINEAR_SVM] = &sl__linear_svm_kind,
+    [SL_MODEL_PA_CLASSIFIER] = &sl__pa_classifier_kind,
+    [SL_MODEL_PA_REGRESSOR] = &sl__pa_regressor_kind,
+    [SL_MODEL_EWC_LINEAR] = &sl__ewc_linear_kind,
+    [SL_MODEL_EWC_LOGISTIC] = &sl__ewc_logistic_kind,
+};
 
 const sl__handle_class sl__model_class = {"model", SL__HANDLE_MODEL, sl__model_kinds,
                                           sizeof sl__model_kinds / sizeof sl__model_kinds[0]};

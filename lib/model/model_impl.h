@@ -52,4 +52,8 @@ typedef struct sl__model_args {
   size_t n_features;
 } sl__model_args;
 
+/* Linear kinds (linear_kinds.c, pa.c). */
+extern const sl__kind sl__linear_regression_kind, sl__logistic_regression_kind, sl__softmax_regression_kind,
+    sl__linear_svm_kind, sl__pa_classifier_kind, sl__pa_regressor_kind, sl__ewc_linear_kind, sl__ewc_logistic_kind;
+
 #endif
