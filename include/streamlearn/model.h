@@ -131,6 +131,44 @@ SL_API sl_status sl_model_consolidate(sl_model *m);
 
 /* ---- tree kinds --------------------------------------------------------------- */
 
+/* SL_MODEL_HOEFFDING_TREE / SL_MODEL_HOEFFDING_ADAPTIVE_TREE: River's
+ * HoeffdingTreeClassifier / HoeffdingAdaptiveTreeClassifier, parameters by
+ * River's names and defaults (grace_period, delta, tau, split_criterion
+ * info_gain|gini|hellinger, leaf_prediction mc|nb|nba, nb_threshold,
+ * binary_split, merit_preprune, remove_poor_attrs, max_depth, n_splits,
+ * max_size in MiB, ...; adaptive: bootstrap_sampling, drift_window_threshold,
+ * switch_significance, seed), plus max_classes and max_nominal_values, which
+ * size every leaf. Labels are 0 .. max_classes - 1 and may appear at any time.
+ * The whole model stays within max_size: when it is reached the least
+ * promising leaves stop collecting statistics (they keep predicting) and
+ * learn again when room returns. Memory is allocated only when the tree
+ * grows; a refused allocation leaves the tree as it was (statistic
+ * "split_failures" counts them). Statistics: depth, nodes, branches, leaves,
+ * active_leaves, inactive_leaves, weight_seen, split_failures (adaptive:
+ * alternate_trees, pruned_alternate_trees, switched_alternate_trees).
+ * Predictions of a tree that has learned nothing are class 0 and all-zero
+ * probabilities. See docs/models-tree.md. */
+
+/* Declares features `features[0..n)` nominal (the rest are numeric); n = 0
+ * makes all numeric. A nominal feature's values are category indices
+ * 0 .. max_nominal_values - 1: learning another value is SL_EINVAL, and at
+ * prediction an unknown value follows the most common path. Call before
+ * the first learn. @return SL_OK, SL_EINVAL (NULL m, NULL features with
+ * n > 0), SL_EDIM (an index >= n_features), SL_ESTATE (the model has
+ * data), SL_EKIND (not a tree kind). On error nothing changed. */
+SL_API sl_status sl_model_set_nominal(sl_model *m, const size_t *features, size_t n);
+
+/* Describes node `i` of a tree in preorder (root 0, then each child's
+ * subtree in branch order; alternate subtrees are not listed): `*kind` 0 for
+ * a leaf (`*value` = the weight it has seen), 1 numeric split (x[feature] <=
+ * value goes to the first child), 2 nominal binary split (x[feature] ==
+ * value goes first), 3 nominal multiway split (`*value` = its number of
+ * children); `*depth` from the root (0). For inspecting and explaining a
+ * tree; O(nodes). @return SL_OK, SL_EINVAL (NULL), SL_ENOTFOUND (i past the
+ * last node), SL_EKIND (not a tree kind). */
+SL_API sl_status sl_model_tree_node(const sl_model *m, size_t i, int *kind, size_t *depth, size_t *feature,
+                                    double *value);
+
 /* Parameters, statistics, save / load, free: see SL_HANDLE_API in common.h. */
 SL_HANDLE_API(model);
 

@@ -187,6 +187,42 @@ SL_API sl_status sl_model_set_nominal(sl_model *m, const size_t *features, size_
   return SL_OK;
 }
 
+/* Finds node i in preorder below n; *i counts down. */
+static const ht_node *preorder(const ht_node *n, size_t *i) {
+  const ht_branch *b;
+  unsigned k;
+  if (!n) return NULL;
+  if ((*i)-- == 0) return n;
+  if (n->is_leaf) return NULL;
+  b = (const ht_branch *)n;
+  for (k = 0; k < b->n_children; k++) {
+    const ht_node *hit = preorder(b->child[k], i);
+    if (hit) return hit;
+  }
+  return NULL;
+}
+
+SL_API sl_status sl_model_tree_node(const sl_model *m, size_t i, int *kind, size_t *depth, size_t *feature,
+                                    double *value) {
+  const ht_node *n;
+  if (!m || !kind || !depth || !feature || !value) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if (!is_tree(m)) return sl__fail(&m->obj, SL_EKIND, "kind '%s' is not a tree", m->obj.kind->name);
+  if (!(n = preorder(((const ht_tree *)m)->root, &i))) return SL_ENOTFOUND;
+  *depth = n->depth;
+  if (n->is_leaf) {
+    *kind = 0;
+    *feature = 0;
+    *value = sl__ht_dist_total(&((const ht_leaf *)n)->d);
+  } else {
+    const ht_branch *b = (const ht_branch *)n;
+    *kind = 1 + b->h.split_kind;
+    *feature = b->feature;
+    *value = b->h.split_kind == HT_SPLIT_NOMINAL_MULTIWAY ? (double)b->n_children : b->threshold;
+  }
+  return SL_OK;
+}
+
 /* ---- the plain tree ------------------------------------------------------------- */
 
 static sl_status vfdt_learn(sl_model *m, const sl__row *x, double y, double w) {

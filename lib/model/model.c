@@ -12,6 +12,8 @@ static const sl__kind *const sl__model_kinds[SL_MODEL_HOEFFDING_ADAPTIVE_TREE + 
     [SL_MODEL_PA_REGRESSOR] = &sl__pa_regressor_kind,
     [SL_MODEL_EWC_LINEAR] = &sl__ewc_linear_kind,
     [SL_MODEL_EWC_LOGISTIC] = &sl__ewc_logistic_kind,
+    [SL_MODEL_HOEFFDING_TREE] = &sl__hoeffding_tree_kind,
+    [SL_MODEL_HOEFFDING_ADAPTIVE_TREE] = &sl__hoeffding_adaptive_tree_kind,
 };
 
 const sl__handle_class sl__model_class = {"model", SL__HANDLE_MODEL, sl__model_kinds,

@@ -56,4 +56,7 @@ typedef struct sl__model_args {
 extern const sl__kind sl__linear_regression_kind, sl__logistic_regression_kind, sl__softmax_regression_kind,
     sl__linear_svm_kind, sl__pa_classifier_kind, sl__pa_regressor_kind, sl__ewc_linear_kind, sl__ewc_logistic_kind;
 
+/* Tree kinds (hoeffding_tree.c, hoeffding_adaptive_tree.c, htree_*.c). */
+extern const sl__kind sl__hoeffding_tree_kind, sl__hoeffding_adaptive_tree_kind;
+
 #endif

@@ -1,0 +1,182 @@
+"""Hoeffding tree (VFDT) against River's HoeffdingTreeClassifier, same
+streams, same parameters: the same splits (feature, threshold, at the same
+example) and the same predictions, example by example (progressive
+validation: predict, then learn). The adaptive tree is compared by accuracy
+(its bootstrap draws come from our RNG, not Python's)."""
+import ctypes
+import itertools
+import math
+
+import numpy as np
+import pytest
+from river import datasets, tree
+from river.datasets import synth
+
+from sl import check, declare, lib
+
+c_size_p = ctypes.POINTER(ctypes.c_size_t)
+c_double_p = ctypes.POINTER(ctypes.c_double)
+vp = ctypes.c_void_p
+
+new = declare("sl_model_new", ctypes.c_int, ctypes.POINTER(vp), ctypes.c_int, ctypes.c_size_t, vp)
+free = declare("sl_model_free", None, vp)
+set_str = declare("sl_model_set_str", ctypes.c_int, vp, ctypes.c_char_p, ctypes.c_char_p)
+set_nominal = declare("sl_model_set_nominal", ctypes.c_int, vp, c_size_p, ctypes.c_size_t)
+learn = declare("sl_model_learn", ctypes.c_int, vp, c_double_p, ctypes.c_size_t, ctypes.c_double, ctypes.c_double)
+proba = declare("sl_model_predict_proba", ctypes.c_int, vp, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t)
+predict = declare("sl_model_predict", ctypes.c_int, vp, c_double_p, ctypes.c_size_t, c_double_p)
+node = declare("sl_model_tree_node", ctypes.c_int, vp, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int), c_size_p,
+               c_size_p, c_double_p)
+stat = declare("sl_model_stat", ctypes.c_int, vp, ctypes.c_char_p, c_double_p)
+last_error = declare("sl_model_last_error", ctypes.c_char_p, vp)
+
+HOEFFDING_TREE, HOEFFDING_ADAPTIVE_TREE = 8, 9
+
+
+class Tree:
+    """Our tree through ctypes."""
+
+    def __init__(self, n_features, kind=HOEFFDING_TREE, nominal=(), **params):
+        self.h = vp()
+        self.n = n_features
+        check(new(ctypes.byref(self.h), kind, n_features, None), "new")
+        for k, v in params.items():
+            check(set_str(self.h, k.encode(), str(v).lower().encode() if isinstance(v, bool) else str(v).encode()), k)
+        if nominal:
+            idx = (ctypes.c_size_t * len(nominal))(*nominal)
+            check(set_nominal(self.h, idx, len(nominal)), "set_nominal")
+        self.row = (ctypes.c_double * n_features)()
+        self.p = (ctypes.c_double * 8)()
+
+    def __del__(self):
+        free(self.h)
+
+    def learn(self, x, y, w=1.0):
+        self.row[:] = x
+        st = learn(self.h, self.row, self.n, float(y), w)
+        if st:
+            raise AssertionError(last_error(self.h).decode())
+
+    def proba(self, x):
+        self.row[:] = x
+        check(proba(self.h, self.row, self.n, self.p, 8), "proba")
+        return list(self.p)
+
+    def predict(self, x):
+        self.row[:] = x
+        y = ctypes.c_double()
+        check(predict(self.h, self.row, self.n, ctypes.byref(y)), "predict")
+        return int(y.value)
+
+    def stat(self, name):
+        v = ctypes.c_double()
+        check(stat(self.h, name.encode(), ctypes.byref(v)), name)
+        return v.value
+
+    def structure(self):
+        """Preorder (kind, depth, feature, value) of every node; leaves carry their weight."""
+        out = []
+        kind, depth, feat, val = ctypes.c_int(), ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_double()
+        for i in itertools.count():
+            if node(self.h, i, ctypes.byref(kind), ctypes.byref(depth), ctypes.byref(feat), ctypes.byref(val)):
+                return out
+            out.append((kind.value, depth.value, feat.value if kind.value else None, val.value))
+
+
+def river_structure(model, names):
+    """The same preorder listing of a River tree."""
+    from river.tree.nodes.branch import (DTBranch, NominalBinaryBranch, NominalMultiwayBranch,
+                                         NumericBinaryBranch)
+    out = []
+
+    def walk(n):
+        if isinstance(n, DTBranch):
+            f = names.index(n.feature)
+            if isinstance(n, NumericBinaryBranch):
+                out.append((1, n.depth, f, n.threshold))
+            elif isinstance(n, NominalBinaryBranch):
+                out.append((2, n.depth, f, float(n.value)))
+            elif isinstance(n, NominalMultiwayBranch):
+                out.append((3, n.depth, f, float(len(n.children))))
+            for c in n.children:
+                walk(c)
+        else:
+            out.append((0, n.depth, None, float(n.total_weight)))
+
+    if model._root is not None:
+        walk(model._root)
+    return out
+
+
+# ---- streams -------------------------------------------------------------------------
+
+def to_arrays(stream, n, names=None):
+    X, y = [], []
+    for x, t in itertools.islice(stream, n):
+        names = names or list(x.keys())
+        X.append([float(x[k]) for k in names])
+        y.append(int(t))
+    return np.array(X), np.array(y), names
+
+
+def sea(n, seed=42):
+    return to_arrays(synth.SEA(variant=0, seed=seed), n)
+
+
+def agrawal(n, seed=42, fn=0):
+    return to_arrays(synth.Agrawal(classification_function=fn, seed=seed), n)
+
+
+def rbf(n, seed=42, classes=3):
+    return to_arrays(synth.RandomRBF(seed_model=seed, seed_sample=seed, n_classes=classes, n_features=6), n)
+
+
+AGRAWAL_NOMINAL = ["elevel", "car", "zipcode"]
+
+
+# ---- the comparison ------------------------------------------------------------------------
+
+def run_both(X, y, names, river_params, our_params, nominal=()):
+    """Progressive validation on both; returns the first disagreement or None, and
+    the examples after which the structure changed in each."""
+    names_x = [f"x{i}" for i in range(len(names))]  # truthy names, as River tests poor attributes with `if feature`
+    rm = tree.HoeffdingTreeClassifier(nominal_attributes=[names_x[i] for i in nominal] or None, **river_params)
+    ours = Tree(len(names), nominal=nominal, **our_params)
+    grow_r, grow_o = [], []
+    nodes_r = nodes_o = 1
+    for i in range(len(y)):
+        x = X[i]
+        xd = {names_x[j]: (int(x[j]) if j in nominal else x[j]) for j in range(len(names))}
+        pr = rm.predict_proba_one(xd)
+        po = ours.proba(x)
+        for c, v in pr.items():
+            if not math.isclose(v, po[c], rel_tol=1e-9, abs_tol=1e-12):
+                return f"example {i}: class {c} River {v!r} ours {po[c]!r}", grow_r, grow_o, rm, ours
+        yr = rm.predict_one(xd)
+        if yr is not None and yr != ours.predict(x):
+            return f"example {i}: River predicts {yr}, ours {ours.predict(x)}", grow_r, grow_o, rm, ours
+        rm.learn_one(xd, int(y[i]))
+        ours.learn(x, y[i])
+        nr = rm.n_nodes or 0
+        no = ours.stat("nodes")
+        if nr != nodes_r:
+            grow_r.append(i)
+            nodes_r = nr
+        if no != nodes_o:
+            grow_o.append(i)
+            nodes_o = no
+    return None, grow_r, grow_o, rm, ours
+
+
+def assert_same(X, y, names, nominal=(), **params):
+    river_params = dict(params)
+    bad, gr, go, rm, ours = run_both(X, y, names, river_params, params, nominal)
+    assert bad is None, bad
+    assert gr == go, f"splits at {gr} (River) vs {go} (ours)"
+    sr = river_structure(rm, [f"x{i}" for i in range(len(names))])
+    so = ours.structure()
+    assert len(sr) == len(so)
+    for a, b in zip(sr, so):
+        assert a[:3] == b[:3], f"{a} vs {b}"
+        assert math.isclose(a[3], b[3], rel_tol=1e-12), f"{a} vs {b}"
+    return len(gr)
