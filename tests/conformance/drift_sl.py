@@ -24,7 +24,7 @@ class Detector:
         self.h = ctypes.c_void_p()
         check(_new(ctypes.byref(self.h), kind.value, None), "sl_drift_new")
         for k, v in params.items():
-            v = str(v).lower() if isinstance(v, bool) else repr(v)
+            v = str(v).lower() if isinstance(v, bool) else v if isinstance(v, str) else repr(v)
             check(_set_str(self.h, k.encode(), v.encode()), k)
 
     def __del__(self):
