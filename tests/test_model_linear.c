@@ -126,6 +126,10 @@ Test(linear_known, sgd_l2_l1_weight_and_schedules) {
   weights(m, w);
   assert_near(w[0], 0.059, 1e-14, "l1 w0");
   assert_near(w[1], 0.119, 1e-14, "l1 w1");
+  /* step 2: sgd to 0.059 + 0.01 * 5.286, then clip by 0.002 less the 0.001 already taken */
+  sl_model_learn(m, X12, 2, 3.0, 1.0);
+  weights(m, w);
+  assert_near(w[0], 0.059 + 0.05286 - 0.001, 1e-13, "l1 w0, step 2");
   sl_model_free(m);
   /* sample weight 2 doubles the loss gradient */
   m = make(SL_MODEL_LINEAR_REGRESSION, 2, NULL);

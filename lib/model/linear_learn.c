@@ -86,6 +86,7 @@ sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
     }
   }
   if ((st = sl__linear_finish(L, &s, x, &xr)) != SL_OK) return st;
+  if (s.l1_total > 0) L->l1_total = s.l1_total;
   if (vw_live) {
     L->vw_weight = tot_w;
     L->vw_norm = tot_norm;
