@@ -99,9 +99,11 @@ static void learn_leaf(ht_tree *t, ht_node **slot, ht_leaf *l, const double *x, 
 /* Starts (or restarts) branch b's alternate, room and memory permitting. */
 static void start_alternate(ht_tree *t, ht_branch *b) {
   ht_leaf *alt = NULL;
+  size_t need;
   sl__ht_free(t, (ht_node *)b->alt);
   b->alt = NULL;
-  if (t->leaf_bytes + t->obs_bytes <= sl__ht_room(t) && sl__ht_rank_reserve(t, (size_t)t->n_leaves + 1) == SL_OK)
+  need = t->leaf_bytes + t->obs_bytes + sl__ht_rank_need(t, (size_t)t->n_leaves + 1);
+  if (need <= sl__ht_room(t) && sl__ht_rank_reserve(t, (size_t)t->n_leaves + 1) == SL_OK)
     alt = sl__ht_leaf_new(t, b->h.depth, 1);
   if (!alt) {
     t->split_failures++;

@@ -182,8 +182,10 @@ void sl__ht_obs_clear(ht_tree *t, ht_leaf *l);
 /* Bytes still allowed by max_size (0 when over). */
 size_t sl__ht_room(const ht_tree *t);
 int sl__ht_over_budget(const ht_tree *t);
-/* Makes sure the leaf list can hold `n` leaves. */
+/* Makes sure the leaf list can hold `n` leaves; sl__ht_rank_need gives the
+ * bytes that would allocate (0 when it already can). */
 sl_status sl__ht_rank_reserve(ht_tree *t, size_t n);
+size_t sl__ht_rank_need(const ht_tree *t, size_t n);
 /* The memory manager (MOA's enforceTrackerLimit on exact byte counts): keeps
  * the most promising leaves active so that `need` more bytes fit in the
  * budget, and reactivates inactive leaves when there is room. `keep` (a leaf

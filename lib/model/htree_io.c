@@ -23,6 +23,7 @@ static sl_status put_node(const ht_tree *t, const ht_node *n, sl__writer *w) {
   }
   sl__put_u8(w, n->is_leaf ? TAG_LEAF : TAG_BRANCH);
   sl__put_u32(w, n->depth);
+  if (!n->is_leaf) sl__put_u8(w, n->split_kind); /* sizes the block, so it comes first */
   if (t->adaptive) {
     if ((st = t->hooks->adwin_save(n->adwin, w)) != SL_OK) return st;
     sl__put_f64(w, n->err_n);
@@ -44,7 +45,6 @@ static sl_status put_node(const ht_tree *t, const ht_node *n, sl__writer *w) {
   } else {
     const ht_branch *b = (const ht_branch *)n;
     unsigned i;
-    sl__put_u8(w, n->split_kind);
     sl__put_u32(w, b->feature);
     sl__put_f64(w, b->threshold);
     sl__put_u8(w, (uint8_t)b->n_children);

@@ -152,12 +152,21 @@ size_t sl__ht_room(const ht_tree *t) {
   return b > used ? b - used : 0;
 }
 
+static size_t rank_cap_for(const ht_tree *t, size_t n) {
+  size_t cap = t->rank_cap ? t->rank_cap : 16;
+  while (cap < n) cap *= 2;
+  return cap;
+}
+
+size_t sl__ht_rank_need(const ht_tree *t, size_t n) {
+  return n <= t->rank_cap ? 0 : rank_cap_for(t, n) * sizeof(ht_rank);
+}
+
 sl_status sl__ht_rank_reserve(ht_tree *t, size_t n) {
   sl__mem *m = &t->base.obj.mem;
-  size_t cap = t->rank_cap ? t->rank_cap : 16;
+  size_t cap = rank_cap_for(t, n);
   ht_rank *r;
   if (n <= t->rank_cap) return SL_OK;
-  while (cap < n) cap *= 2;
   if (!(r = (ht_rank *)sl__alloc_array(m, cap, sizeof *r))) return SL_ENOMEM;
   sl__free(m, t->rank, t->rank_cap * sizeof *t->rank);
   t->rank = r;

@@ -52,7 +52,8 @@ ht_node **sl__ht_find_slot(ht_tree *t, const double *x) {
 int sl__ht_add_branch(ht_tree *t, ht_branch *b, const double *x) {
   size_t v = (size_t)x[b->feature];
   ht_leaf *l;
-  if (b->n_children >= t->V || t->leaf_bytes + t->obs_bytes > sl__ht_room(t)) return -1;
+  size_t need = t->leaf_bytes + t->obs_bytes + sl__ht_rank_need(t, (size_t)t->n_leaves + 1);
+  if (b->n_children >= t->V || need > sl__ht_room(t)) return -1;
   if (sl__ht_rank_reserve(t, (size_t)t->n_leaves + 1) != SL_OK) return -1;
   if (!(l = sl__ht_leaf_new(t, b->h.depth + 1, 1))) return -1;
   b->map[v] = (uint8_t)b->n_children;

@@ -72,11 +72,11 @@ static void fill_child(ht_tree *t, ht_leaf *child, unsigned i) {
 static int grow(ht_tree *t, ht_leaf *l, ht_node **slot, const ht_split *s) {
   unsigned k = sl__ht_obs_children(t, l, s), i;
   int multiway = s->kind == HT_SPLIT_NOMINAL_MULTIWAY;
-  size_t structure = t->branch_bytes[multiway] + k * t->leaf_bytes, v;
+  size_t structure = t->branch_bytes[multiway] + k * t->leaf_bytes + sl__ht_rank_need(t, (size_t)t->n_leaves + k), v;
   ht_branch *b;
-  if (sl__ht_rank_reserve(t, (size_t)t->n_leaves + k) != SL_OK) goto fail_early;
   if (structure + k * t->obs_bytes > sl__ht_room(t)) sl__ht_enforce(t, structure + k * t->obs_bytes, l);
   if (structure > sl__ht_room(t)) return 0;
+  if (sl__ht_rank_reserve(t, (size_t)t->n_leaves + k) != SL_OK) goto fail_early;
   if (!(b = sl__ht_branch_new(t, l->h.depth, multiway))) goto fail_early;
   b->h.split_kind = (uint8_t)s->kind;
   b->feature = s->feature;
