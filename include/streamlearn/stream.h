@@ -138,8 +138,8 @@ SL_API sl_status sl_stream_reset(sl_stream *s);
 
 /* Writes `rows` rows of the stream as CSV through `write`: a header (the
  * feature names, then "y"), '.' as decimal separator whatever the C locale,
- * "\n" line ends, values with 17 significant digits (they read back
- * exactly). Allocates one row of scratch from the stream's allocator.
+ * "\n" line ends, whole numbers as integers and others with 17
+ * significant digits (every value reads back exactly). Allocates one row of scratch from the stream's allocator.
  * @return SL_OK, SL_EINVAL, SL_EIO (`write` failed), SL_ENOMEM, SL_ENOTSUP
  * (built with SL_NO_STDIO). */
 SL_API sl_status sl_stream_write_csv(sl_stream *s, size_t rows, sl_write_fn write, void *user);

@@ -6,16 +6,22 @@
 
 #include "stream_impl.h"
 
-/* Writes `v` with 17 significant digits ("%.17g", '.' as decimal point
- * whatever the locale) to `out` (at least SL__CSV_NUM_MAX bytes); returns
- * the length. */
+/* The C library's decimal point under the current locale: read once per
+ * call that formats or per reader, and passed to the two below. */
+char sl__csv_locale_point(void);
+
+/* Writes `v` exactly: whole numbers below 2^53 as integers, others with 17
+ * significant digits ("%.17g"), '.' as decimal point whatever the locale
+ * (`point` is the locale's). `out` has at least SL__CSV_NUM_MAX bytes;
+ * returns the length. */
 #define SL__CSV_NUM_MAX 32
-size_t sl__csv_format(double v, char *out);
+size_t sl__csv_format(double v, char point, char *out);
 
 /* Parses the number in [b, e) (no surrounding spaces). Correctly rounded:
  * a fast exact path for up to 19 digits with a small exponent, else strtod
- * on a copy with the locale's decimal point. @return SL_OK, SL_ECORRUPT (not
- * a number), SL_ENONFINITE ("nan", "inf", or beyond the double range). */
-sl_status sl__csv_parse(const char *b, const char *e, double *out);
+ * on a copy with the locale's decimal point `point`. @return SL_OK,
+ * SL_ECORRUPT (not a number), SL_ENONFINITE ("nan", "inf", or beyond the
+ * double range). */
+sl_status sl__csv_parse(const char *b, const char *e, char point, double *out);
 
 #endif

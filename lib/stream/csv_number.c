@@ -6,16 +6,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The C library's decimal point under the current locale. */
-static char sl__locale_point(void) {
+char sl__csv_locale_point(void) {
   const struct lconv *lc = localeconv();
   return lc && lc->decimal_point && lc->decimal_point[0] ? lc->decimal_point[0] : '.';
 }
 
-size_t sl__csv_format(double v, char *out) {
-  char point = sl__locale_point();
-  int n = snprintf(out, SL__CSV_NUM_MAX, "%.17g", v);
-  int i;
+size_t sl__csv_format(double v, char point, char *out) {
+  int n, i;
+  if (v > -9007199254740992.0 && v < 9007199254740992.0 && v == (double)(int64_t)v && (v != 0 || 1 / v > 0)) {
+    /* whole numbers (labels, codes, counts): digits by hand, no snprintf */
+    char tmp[24];
+    uint64_t u = (uint64_t)(v < 0 ? -v : v);
+    int k = 0;
+    n = 0;
+    if (v < 0) out[n++] = '-';
+    do tmp[k++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    while (k) out[n++] = tmp[--k];
+    out[n] = '\0';
+    return (size_t)n;
+  }
+  n = snprintf(out, SL__CSV_NUM_MAX, "%.17g", v);
   if (n < 0 || n >= SL__CSV_NUM_MAX) n = 0; /* cannot happen for %.17g of a double */
   if (point != '.')
     for (i = 0; i < n; i++)
@@ -80,8 +91,8 @@ static int sl__fast_number(const char *p, const char *e, double *out) {
   return 1;
 }
 
-sl_status sl__csv_parse(const char *b, const char *e, double *out) {
-  char tmp[400], point, *end;
+sl_status sl__csv_parse(const char *b, const char *e, char point, double *out) {
+  char tmp[400], *end;
   size_t n = (size_t)(e - b), i;
   const char *w = b;
   double v;
@@ -93,7 +104,6 @@ sl_status sl__csv_parse(const char *b, const char *e, double *out) {
   /* Long or far-out numbers: strtod, which rounds correctly, on a copy whose
    * '.' is the locale's decimal point (the syntax was checked above). */
   if (n >= sizeof tmp) return SL_ECORRUPT;
-  point = sl__locale_point();
   for (i = 0; i < n; i++) tmp[i] = b[i] == '.' ? point : b[i];
   tmp[n] = '\0';
   v = strtod(tmp, &end);

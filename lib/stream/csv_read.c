@@ -27,6 +27,7 @@ struct sl_csv {
   char *name_text;
   size_t name_len;
   int started;
+  char point; /* the locale's decimal point, for strtod */
   char err[CSV_ERR];
 };
 
@@ -224,7 +225,7 @@ static sl_status parse_row(sl_csv *c, char *b, char *e, uint64_t line, double *x
     if (j >= c->n_cols) return csv_fail(c, SL_EDIM, line, j + 1, "more fields than the header");
     while (st == SL_OK && fb < fe && is_space(*fb)) fb++;
     while (st == SL_OK && fe > fb && is_space(fe[-1])) fe--;
-    if (st == SL_OK) st = is_missing(fb, fe) ? SL_ENOTFOUND : escaped ? SL_ECORRUPT : sl__csv_parse(fb, fe, &v);
+    if (st == SL_OK) st = is_missing(fb, fe) ? SL_ENOTFOUND : escaped ? SL_ECORRUPT : sl__csv_parse(fb, fe, c->point, &v);
     if (st != SL_OK && bad == SL_OK) {
       bad = st;
       bad_field = j + 1;
@@ -307,6 +308,7 @@ static sl_status csv_start(sl_csv **out, sl_csv_read_fn read, void *user, const 
   c->src_left = len;
   c->read = read ? read : file ? read_file : read_mem;
   c->user = read ? user : c;
+  c->point = sl__csv_locale_point();
   if (!(c->buf = (char *)sl__alloc(&c->mem, SL_CSV_MAX_RECORD + 1))) st = SL_ENOMEM;
   else st = read_header(c);
   if (st != SL_OK) {

@@ -11,6 +11,7 @@ typedef struct csv_out {
   sl_write_fn write;
   void *user;
   sl_status st;
+  char point; /* the locale's decimal point */
 } csv_out;
 
 static void out_flush(csv_out *o) {
@@ -26,7 +27,7 @@ static void out_put(csv_out *o, const char *s, size_t n) {
 
 static void out_num(csv_out *o, double v, char end) {
   char num[SL__CSV_NUM_MAX + 1];
-  size_t n = sl__csv_format(v, num);
+  size_t n = sl__csv_format(v, o->point, num);
   num[n++] = end;
   out_put(o, num, n);
 }
@@ -78,6 +79,7 @@ SL_API sl_status sl_stream_write_csv(sl_stream *s, size_t rows, sl_write_fn writ
   o->write = write;
   o->user = user;
   o->st = SL_OK;
+  o->point = sl__csv_locale_point();
   out_header(o, s, nf);
   for (r = 0; r < rows && o->st == SL_OK; r++) {
     sl_stream_next(s, x, nf, &y, 1);
