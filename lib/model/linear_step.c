@@ -67,8 +67,14 @@ static inline double coord_bad(const coord *k) {
   return (k->w - k->w) + (k->s1 - k->s1) + (k->s2 - k->s2) + (k->l1 - k->l1) + (k->f - k->f);
 }
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* One step of weight i (output c) for input value x. */
-static inline void coord_step(const sl__lin_step *s, const blocks *b, size_t i, size_t c, double x, coord *k) {
+static ALWAYS_INLINE void coord_step(const sl__lin_step *s, const blocks *b, size_t i, size_t c, double x, coord *k) {
   double g, gl = s->g[c] * x, r, n2;
   switch (s->opt) {
   case SL__OPT_SGD:
@@ -162,12 +168,28 @@ static double replay_bad(const sl__lin_step *s, const blocks *b, const pairs *p,
   return coord_bad(&st);
 }
 
+/* The common case gets its own loops: plain SGD on a dense row of a
+ * one-output model, the same arithmetic as coord_step's SGD case. */
+static int plain_sgd(const sl__linear *L, const sl__lin_step *s, const sl__row *x) {
+  return s->opt == SL__OPT_SGD && L->n_out == 1 && x->dense && s->l1_total == 0 && s->ewc == 0 && !s->fisher;
+}
+
 int sl__lin_check(sl__linear *L, const sl__lin_step *s, const sl__row *x) {
-  blocks b = blocks_of(L);
   pairs p = pairs_of(L, x);
   uint8_t *seen = SL__LBLK(L, LB_SEEN, uint8_t);
   size_t k, c, n_out = L->n_out;
   double bad = 0.0;
+  blocks b;
+  if (plain_sgd(L, s, x)) {
+    const double g = s->g[0], lr = s->lr, l2 = s->l2;
+    const sl_real *w = SL__LW(L);
+    for (k = 0; k < p.n; k++) {
+      double v = (sl_real)(w[k] - lr * (g * p.dense[k] + l2 * w[k]));
+      bad += v - v;
+    }
+    return bad == 0.0;
+  }
+  b = blocks_of(L);
   for (k = 0; k < p.n; k++) {
     size_t j = PAIR_INDEX(p, k);
     double v = PAIR_VALUE(p, k);
@@ -194,9 +216,16 @@ int sl__lin_check(sl__linear *L, const sl__lin_step *s, const sl__row *x) {
 }
 
 void sl__lin_apply(sl__linear *L, const sl__lin_step *s, const sl__row *x) {
-  blocks b = blocks_of(L);
   pairs p = pairs_of(L, x);
   size_t k, c, n_out = L->n_out;
+  blocks b;
+  if (plain_sgd(L, s, x)) {
+    const double g = s->g[0], lr = s->lr, l2 = s->l2;
+    sl_real *w = SL__LW(L);
+    for (k = 0; k < p.n; k++) w[k] = (sl_real)(w[k] - lr * (g * p.dense[k] + l2 * w[k]));
+    return;
+  }
+  b = blocks_of(L);
   for (k = 0; k < p.n; k++) {
     size_t j = PAIR_INDEX(p, k);
     double v = PAIR_VALUE(p, k);

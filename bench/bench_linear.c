@@ -1,0 +1,109 @@
+/*
+ * ns per (predict + learn) of the linear kinds, the prequential step of a
+ * streaming learner: dense rows at d = 8, 32, 128, 1024 (linear regression,
+ * SGD, River's lr 0.01 at d = 8, smaller beyond so SGD stays stable),
+ * every optimizer at d = 32 (logistic regression), and sparse rows of
+ * 20 active features out of 2^20 weights (logistic, SGD and vw). Rows are
+ * generated before timing (a ring of 4096), so the clock sees only the
+ * model. 2M steps per case, --quick 100k.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "core/rng.h"
+#include "streamlearn/model.h"
+
+#define RING 4096
+
+typedef struct run {
+  sl_model *m;
+  size_t d, nnz;
+  double *x, *y;     /* dense rows, or sparse values */
+  uint32_t *idx;     /* sparse indices */
+} run;
+
+static void op_dense(void *ctx, uint64_t i) {
+  run *r = (run *)ctx;
+  const double *x = r->x + (i % RING) * r->d;
+  double p;
+  sl_model_predict(r->m, x, r->d, &p);
+  sl_model_learn(r->m, x, r->d, r->y[i % RING], 1.0);
+  bench_sink(p);
+}
+
+static void op_sparse(void *ctx, uint64_t i) {
+  run *r = (run *)ctx;
+  const double *v = r->x + (i % RING) * r->nnz;
+  const uint32_t *k = r->idx + (i % RING) * r->nnz;
+  double p;
+  sl_model_predict_sparse(r->m, k, v, r->nnz, &p);
+  sl_model_learn_sparse(r->m, k, v, r->nnz, r->y[i % RING], 1.0);
+  bench_sink(p);
+}
+
+/* Rows x ~ N(0, 1), targets from a fixed random hyperplane (class = sign). */
+static void make_rows(run *r, int classify, int sparse, size_t d_total) {
+  sl__rng g;
+  size_t i, j, n = sparse ? r->nnz : r->d;
+  double *w = (double *)malloc(d_total * sizeof(double));
+  sl__rng_seed(&g, 7);
+  for (j = 0; j < d_total; j++) w[j] = sl__rng_normal(&g);
+  r->x = (double *)malloc(RING * n * sizeof(double));
+  r->y = (double *)malloc(RING * sizeof(double));
+  r->idx = sparse ? (uint32_t *)malloc(RING * n * sizeof(uint32_t)) : NULL;
+  for (i = 0; i < RING; i++) {
+    double z = 0;
+    for (j = 0; j < n; j++) {
+      size_t f = sparse ? (size_t)sl__rng_below(&g, d_total) : j;
+      r->x[i * n + j] = sparse ? 1.0 : sl__rng_normal(&g);
+      if (sparse) r->idx[i * n + j] = (uint32_t)f;
+      z += w[f] * r->x[i * n + j];
+    }
+    r->y[i] = classify ? (z > 0) : z;
+  }
+  free(w);
+}
+
+static void bench_case(const char *label, sl_model_kind kind, size_t d, size_t nnz, const char *opt,
+                       const char *lr, uint64_t ops) {
+  run r = {0};
+  bench_stats s;
+  double bytes, a0, a1;
+  r.d = d;
+  r.nnz = nnz;
+  if (sl_model_new(&r.m, kind, d, NULL) != SL_OK) exit(1);
+  if (opt && sl_model_set_str(r.m, "optimizer", opt) != SL_OK) exit(1);
+  if (lr && sl_model_set_str(r.m, "lr", lr) != SL_OK) exit(1);
+  make_rows(&r, kind != SL_MODEL_LINEAR_REGRESSION, nnz > 0, d);
+  sl_model_stat(r.m, "allocations", &a0);
+  s = bench_run(nnz ? op_sparse : op_dense, &r, ops, 1000);
+  sl_model_stat(r.m, "allocations", &a1);
+  sl_model_stat(r.m, "bytes", &bytes);
+  bench_row("linear", label, &s, bytes, (a1 - a0) / (double)ops, "predict + learn per row");
+  sl_model_free(r.m);
+  free(r.x);
+  free(r.y);
+  free(r.idx);
+}
+
+int main(int argc, char **argv) {
+  uint64_t ops = bench_quick(argc, argv) ? 100000 : 2000000;
+  static const char *const opts[] = {"sgd", "adagrad", "adam", "ftrl", "vw"};
+  static const char *const lrs[] = {"0.01", "0.1", "0.01", NULL, "0.5"};
+  char label[64];
+  size_t i;
+  bench_table_header("linear models: ns per predict + learn");
+  bench_case("linreg sgd dense d=8", SL_MODEL_LINEAR_REGRESSION, 8, 0, NULL, NULL, ops);
+  /* lr below 1 / |x|^2 so plain SGD stays stable on N(0, 1) rows */
+  bench_case("linreg sgd dense d=32", SL_MODEL_LINEAR_REGRESSION, 32, 0, NULL, "0.005", ops);
+  bench_case("linreg sgd dense d=128", SL_MODEL_LINEAR_REGRESSION, 128, 0, NULL, "0.002", ops);
+  bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10);
+  for (i = 0; i < 5; i++) {
+    snprintf(label, sizeof label, "logreg %s dense d=32", opts[i]);
+    bench_case(label, SL_MODEL_LOGISTIC_REGRESSION, 32, 0, opts[i], lrs[i], ops);
+  }
+  bench_case("logreg sgd sparse 20 of 2^20", SL_MODEL_LOGISTIC_REGRESSION, (size_t)1 << 20, 20, NULL, NULL, ops);
+  bench_case("logreg vw sparse 20 of 2^20", SL_MODEL_LOGISTIC_REGRESSION, (size_t)1 << 20, 20, "vw", "0.5", ops);
+  return 0;
+}
