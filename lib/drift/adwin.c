@@ -201,7 +201,8 @@ static int ad_cut(const ad_bound *bd, double n0, double n1, double u0, double u1
   double ab = (n0 - bd->mwl + 1.0) * (n1 - bd->mwl + 1.0), p = n0 * n1;
   double err = 8.0 * DBL_EPSILON * (fabs(u0) + fabs(u1)) * bd->width;
   double lhs = (fabs(u0 * n1 - u1 * n0) * (1.0 + 1e-9) + err) * ab, gap = lhs - p * bd->lin_c;
-  if (gap <= 0.0 || gap * gap <= p * p * bd->sq_c * ab) return 0;
+  double gap2 = gap * gap; /* an overflowed square proves nothing */
+  if (gap <= 0.0 || (gap2 <= DBL_MAX && gap2 <= p * p * bd->sq_c * ab)) return 0;
   return ad_cut_exact(n0, n1, u0 / n0 - u1 / n1, bd->mwl, bd->dp, bd->vw);
 }
 

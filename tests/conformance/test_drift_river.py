@@ -64,6 +64,25 @@ def test_binary_streams_identical(stream, kind, cls, params):
     assert ours[1] == theirs[1]
 
 
+@pytest.mark.parametrize("scale", [1e-150, 1e-9, 1e9, 1e150])
+@pytest.mark.parametrize("clock", [1, 32])
+def test_adwin_identical_at_extreme_scales(scale, clock):
+    """ADWIN's quick pre-test of cut points must never change an answer,
+    however large or small the values."""
+    xs, _ = S.several()
+    xs = xs * scale
+    assert Detector("adwin", clock=clock).run(xs) == river_run(drift.ADWIN(clock=clock), xs)
+
+
+@pytest.mark.parametrize("offset,sd", [(1e8, 1e-3), (-1e12, 1.0), (1e15, 10.0)])
+def test_adwin_identical_on_a_large_offset(offset, sd):
+    """Small changes on a large mean: the cancellation case of the pre-test."""
+    r = np.random.default_rng(int(abs(offset)) % 1000)
+    xs = offset + np.concatenate([r.normal(0, sd, 1500), r.normal(1.5 * sd, sd, 1500)])
+    for clock in (1, 32):
+        assert Detector("adwin", clock=clock).run(xs) == river_run(drift.ADWIN(clock=clock), xs)
+
+
 def test_binary_streams_have_drifts_to_find():
     """The comparison means something: on a rising error rate River's
     detectors do fire, and ours with them."""
