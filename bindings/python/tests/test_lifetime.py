@@ -78,3 +78,26 @@ def test_a_thousand_batches_leak_nothing():
     tracemalloc.stop()
     assert grown < 64 * 1024
     assert d.stat("bytes") == c_bytes
+
+
+def test_model_dict_api_leaks_nothing():
+    from streamlearn import linear_model
+
+    require(linear_model.LogisticRegression)
+    m = linear_model.LogisticRegression()
+    xs = [{"a": float(i % 5), "b": float(i % 3) - 1.0, "c": 0.5} for i in range(1000)]
+    for i, x in enumerate(xs):
+        m.learn_one(x, i % 2 == 0)
+    c_bytes = m.stat("bytes")
+    gc.collect()
+    tracemalloc.start()
+    snap = tracemalloc.take_snapshot()
+    for _ in range(100):
+        for i, x in enumerate(xs):
+            m.predict_proba_one(x)
+            m.learn_one(x, i % 2 == 0)
+    gc.collect()
+    grown = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(snap, "filename"))
+    tracemalloc.stop()
+    assert grown < 64 * 1024
+    assert m.stat("bytes") == c_bytes

@@ -34,10 +34,11 @@ _CLASSIFICATION = 1
 class _Labels:
     """Label <-> class index, in the mode the first label sets (see module doc)."""
 
-    def __init__(self, labels=None):
+    def __init__(self, labels=None, binary=False):
         self.labels = {}  # index -> label
         self.index = {}  # label -> index
         self.by_index = None  # True: labels are indices; None: not decided
+        self.binary = binary  # a binary kind: False / True until other labels are seen
         for i, label in (labels or {}).items():
             self.add(label, i)
 
@@ -80,7 +81,10 @@ class _Labels:
 
     @property
     def booleans(self):
-        return any(isinstance(label, (bool, np.bool_)) for label in self.index)
+        """Classes are False / True: bool labels, or a binary kind before any label."""
+        if any(isinstance(label, (bool, np.bool_)) for label in self.index):
+            return True
+        return self.binary and not self.index
 
     def classes(self):
         """Indices and labels to report probabilities for."""
@@ -91,11 +95,11 @@ class _Labels:
         return sorted(known.items())
 
     def state(self):
-        return {"labels": dict(self.labels), "by_index": self.by_index}
+        return {"labels": dict(self.labels), "by_index": self.by_index, "binary": self.binary}
 
     @classmethod
     def from_state(cls, s):
-        out = cls(s["labels"])
+        out = cls(s["labels"], s["binary"])
         out.by_index = s["by_index"]
         return out
 
@@ -104,11 +108,12 @@ class Model(Handle):
     """Base of every learner; `Model.from_bytes(b)` loads any kind (features 0..n-1)."""
 
     _noun = "model"
+    _binary = False  # a binary classifier kind (classes 0 and 1 only)
 
     def __init__(self, *, features=None, **params):
         kind = self._require_kind()
         self._names = None
-        self._labels = _Labels()
+        self._labels = _Labels(binary=self._binary)
         self._adopt(lambda out: _lib.sl_model_new(out, kind, 1, None), params)
         if features is not None:
             self._fix(list(features))
@@ -124,12 +129,13 @@ class Model(Handle):
         self._n = n.value
         self._classifier = task.value == _CLASSIFICATION
         self._x = (ctypes.c_double * n.value)()
+        self._x_at = ctypes.addressof(self._x)
         self._y = ctypes.c_double()
-        self._y_p = ctypes.byref(self._y)
+        self._y_at = ctypes.addressof(self._y)
         self._p = (ctypes.c_double * 2)()
         if not hasattr(self, "_names"):  # loaded by from_bytes: features are 0..n-1
             self._names = list(range(n.value))
-            self._labels = _Labels()
+            self._labels = _Labels(binary=self._binary)
         if self._names is not None:
             self._index = {k: i for i, k in enumerate(self._names)}
 
@@ -156,14 +162,15 @@ class Model(Handle):
     # ---- dict API -----------------------------------------------------------------
 
     def _fill(self, x, strict):
-        """Copies dict `x` into the input row (see the module doc for missing / unknown names)."""
+        """Copies dict `x` into the input row (see the module doc for missing /
+        unknown names); returns the row's address."""
         if self._names is None:
             self._fix(list(x))
         names = self._names
         if len(x) == len(names):
             try:
                 self._x[:] = list(map(x.__getitem__, names))
-                return self._x
+                return self._x_at
             except KeyError:
                 pass
         row, index = [0.0] * len(names), self._index
@@ -174,7 +181,7 @@ class Model(Handle):
             elif strict:
                 raise DimensionError.make(f"feature {k!r} is not one of the model's {len(names)} fixed features")
         self._x[:] = row
-        return self._x
+        return self._x_at
 
     def learn_one(self, x, y, w=1.0):
         """Learns one example: `x` a dict of feature name -> number, `y` the
@@ -186,7 +193,8 @@ class Model(Handle):
         return self
 
     def _predict_row(self, x):
-        st = _predict(self._h, self._fill(x, False), self._n, self._y_p)
+        row = self._fill(x, False)  # first: it may fix the features, replacing the handle
+        st = _predict(self._h, row, self._n, self._y_at)
         if st:
             self._fail(st)
         return self._y.value
@@ -272,7 +280,8 @@ class Classifier(Model):
         need = classes[-1][0] + 1
         if len(self._p) < need:
             self._p = (ctypes.c_double * need)()
-        st = _proba(self._h, self._fill(x, False), self._n, self._p, need)
+        row = self._fill(x, False)  # first: it may fix the features, replacing the handle
+        st = _proba(self._h, row, self._n, ctypes.addressof(self._p), need)
         if st:
             self._fail(st)
         return {label: self._p[i] for i, label in classes}

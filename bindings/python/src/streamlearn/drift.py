@@ -35,8 +35,8 @@ class DriftDetector(Handle):
     def _attach(self, h):
         super()._attach(h)
         self._state = ctypes.c_int()
-        self._state_p = ctypes.byref(self._state)
-        _lib.sl_drift_state_of(h, self._state_p)
+        self._state_p = ctypes.addressof(self._state)
+        _lib.sl_drift_state_of(h, ctypes.byref(self._state))
 
     def update(self, x):
         """Feeds one value; returns self. Raises NonFiniteError for NaN / inf,
@@ -70,7 +70,7 @@ class DriftDetector(Handle):
         nd, nw = ctypes.c_size_t(), ctypes.c_size_t()
         self._call("update_many", x.ctypes.data, n, drift_at.ctypes.data, n, ctypes.byref(nd),
                    warn_at.ctypes.data if return_warnings else None, warn_at.shape[0], ctypes.byref(nw))
-        _lib.sl_drift_state_of(self._h, self._state_p)
+        _lib.sl_drift_state_of(self._h, ctypes.byref(self._state))
         drift = drift_at[: nd.value].astype(np.int64)
         return (drift, warn_at[: nw.value].astype(np.int64)) if return_warnings else drift
 
