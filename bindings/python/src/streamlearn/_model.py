@@ -18,6 +18,7 @@ class 1, and so on. The mode is set by the first label.
 import ctypes
 import inspect
 import numbers
+import operator
 
 import numpy as np
 
@@ -138,6 +139,10 @@ class Model(Handle):
             self._labels = _Labels(binary=self._binary)
         if self._names is not None:
             self._index = {k: i for i, k in enumerate(self._names)}
+            # The values of a dict holding exactly the model's features, as a
+            # tuple in index order (itemgetter: ~3x faster than a Python loop).
+            self._values = operator.itemgetter(*self._names) if len(self._names) > 1 else (
+                lambda x, k=self._names[0]: (x[k],))
 
     def _fix(self, names):
         """Fixes the feature names: replaces the one-feature model by one over `names`."""
@@ -169,7 +174,7 @@ class Model(Handle):
         names = self._names
         if len(x) == len(names):
             try:
-                self._x[:] = list(map(x.__getitem__, names))
+                self._x[:] = self._values(x)
                 return self._x_at
             except KeyError:
                 pass
