@@ -170,6 +170,8 @@ def run_both(X, y, names, river_params, our_params, nominal=()):
 
 def assert_same(X, y, names, nominal=(), **params):
     river_params = dict(params)
+    if "n_splits" in river_params:
+        river_params["splitter"] = tree.splitter.GaussianSplitter(n_splits=river_params.pop("n_splits"))
     bad, gr, go, rm, ours = run_both(X, y, names, river_params, params, nominal)
     assert bad is None, bad
     assert gr == go, f"splits at {gr} (River) vs {go} (ours)"
@@ -180,3 +182,120 @@ def assert_same(X, y, names, nominal=(), **params):
         assert a[:3] == b[:3], f"{a} vs {b}"
         assert math.isclose(a[3], b[3], rel_tol=1e-12), f"{a} vs {b}"
     return len(gr)
+
+
+def run_hat_exact(X, y, **params):
+    """Without bootstrap sampling the adaptive tree is deterministic: it must
+    agree with River's prediction by prediction (ADWIN included)."""
+    rm = tree.HoeffdingAdaptiveTreeClassifier(bootstrap_sampling=False, **params)
+    ours = Tree(X.shape[1], kind=HOEFFDING_ADAPTIVE_TREE, bootstrap_sampling=False, **params)
+    for i in range(len(y)):
+        xd = {f"x{j}": X[i, j] for j in range(X.shape[1])}
+        pr, po = rm.predict_proba_one(xd), ours.proba(X[i])
+        for c, v in pr.items():
+            assert math.isclose(v, po[c], rel_tol=1e-9, abs_tol=1e-12), f"example {i}: {pr} vs {po}"
+        if i:
+            assert rm.predict_one(xd) == ours.predict(X[i]), f"example {i}"
+        rm.learn_one(xd, int(y[i]))
+        ours.learn(X[i], y[i])
+    assert rm.n_nodes == ours.stat("nodes")
+    assert rm.n_alternate_trees == ours.stat("alternate_trees")
+    assert rm.n_switch_alternate_trees == ours.stat("switched_alternate_trees")
+    return rm
+
+
+def labelled(ds, n=None):
+    """A River dataset as arrays, labels mapped to 0.."""
+    X, y, names = [], [], None
+    for i, (x, t) in enumerate(ds):
+        if n is not None and i >= n:
+            break
+        names = names or list(x.keys())
+        X.append([float(x[k]) for k in names])
+        y.append(t)
+    classes = sorted(set(y), key=str)
+    return np.array(X), np.array([classes.index(v) for v in y]), names
+
+
+def sea_drifts(n):
+    return labelled(synth.ConceptDriftStream(synth.SEA(variant=0, seed=1), synth.SEA(variant=2, seed=2),
+                                             position=n // 2, width=n // 20, seed=1), n)
+
+
+# ---- the tests ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("leaf_prediction", ["mc", "nb", "nba"])
+@pytest.mark.parametrize("criterion", ["info_gain", "gini"])
+@pytest.mark.parametrize("stream", ["sea", "rbf"])
+def test_vfdt_same_splits_and_predictions(stream, criterion, leaf_prediction):
+    X, y, names = sea(8000) if stream == "sea" else rbf(6000)
+    splits = assert_same(X, y, names, leaf_prediction=leaf_prediction, split_criterion=criterion,
+                         grace_period=100, delta=1e-5)
+    assert splits >= 2
+
+
+@pytest.mark.parametrize("options", [
+    dict(),
+    dict(leaf_prediction="mc"),
+    dict(leaf_prediction="nb", nb_threshold=50),
+    dict(binary_split=True),
+    dict(split_criterion="gini"),
+    dict(split_criterion="hellinger"),
+    dict(leaf_prediction="mc", remove_poor_attrs=True),
+    dict(merit_preprune=False),
+    dict(max_depth=2),
+    dict(tau=0.2, n_splits=5),
+])
+def test_vfdt_nominal_features_same_as_river(options):
+    X, y, names = agrawal(6000)
+    nominal = [names.index(k) for k in AGRAWAL_NOMINAL]
+    assert assert_same(X, y, names, nominal=nominal, grace_period=100, delta=1e-5, **options) >= 2
+
+
+def test_vfdt_default_parameters_on_phishing_and_bananas():
+    for ds in (datasets.Phishing(), datasets.Bananas()):
+        X, y, names = labelled(ds)
+        assert_same(X, y, names)
+
+
+def abrupt(first, second, n):
+    return labelled(synth.ConceptDriftStream(first, second, position=n // 2, width=50, seed=1), n)
+
+
+@pytest.mark.parametrize("case", ["sea-mc", "agrawal-nba"])
+def test_hat_without_bootstrap_same_as_river(case):
+    """Alternates start, are pruned (SEA, mc) or take over (Agrawal, nba) at the same examples."""
+    if case == "sea-mc":
+        X, y, _ = abrupt(synth.SEA(variant=0, seed=1), synth.SEA(variant=3, seed=2), 12000)
+    else:
+        X, y, _ = abrupt(synth.Agrawal(classification_function=0, seed=1),
+                         synth.Agrawal(classification_function=4, seed=2), 12000)
+    rm = run_hat_exact(X, y, leaf_prediction=case.split("-")[1], grace_period=100, delta=1e-5)
+    assert rm.n_alternate_trees > 0
+
+
+def test_hat_bananas_without_bootstrap_same_as_river():
+    X, y, _ = labelled(datasets.Bananas())
+    run_hat_exact(X, y)
+
+
+def test_hat_with_bootstrap_accuracy_beside_river():
+    """Bootstrap draws differ (our RNG), so compare the mean accuracy over seeds."""
+    X, y, _ = sea_drifts(10000)
+    seeds = range(4)
+
+    def acc(model_predict, model_learn):
+        ok = 0
+        for i in range(len(y)):
+            ok += model_predict(i) == y[i]
+            model_learn(i)
+        return ok / len(y)
+
+    ours, river = [], []
+    for s in seeds:
+        o = Tree(X.shape[1], kind=HOEFFDING_ADAPTIVE_TREE, seed=s)
+        ours.append(acc(lambda i: o.predict(X[i]), lambda i: o.learn(X[i], y[i])))
+        r = tree.HoeffdingAdaptiveTreeClassifier(seed=s)
+        xs = [{f"x{j}": X[i, j] for j in range(X.shape[1])} for i in range(len(y))]
+        river.append(acc(lambda i: r.predict_one(xs[i]), lambda i: r.learn_one(xs[i], int(y[i]))))
+    assert abs(np.mean(ours) - np.mean(river)) < 0.01, (ours, river)
