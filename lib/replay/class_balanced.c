@@ -80,9 +80,9 @@ static size_t cb_place(sl_replay *r, double target) {
 }
 
 static sl_status cb_check_target(const sl_replay *r, double target) {
-  const sl__cb *c = (const sl__cb *)r;
-  if (target >= 0 && target < (double)cb_classes(c) && target == floor(target)) return SL_OK;
-  return sl__fail(&r->obj, SL_EINVAL, "target is not a class id below n_classes = %z", cb_classes(c));
+  size_t n = cb_classes((const sl__cb *)r);
+  if (target >= 0 && target < (double)n && target == floor(target)) return SL_OK;
+  return sl__fail(&r->obj, SL_EINVAL, "target is not a class id below n_classes = %z", n);
 }
 
 static void cb_clear(sl_replay *r) {

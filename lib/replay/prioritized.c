@@ -43,7 +43,8 @@ static void pr_set_max(sl__prio *p, double priority) {
 }
 
 static void pr_set_mass(sl__prio *p, size_t slot, sl_real m) {
-  p->positive += (m > 0) - (sl__sum_tree_get(&p->tree, slot) > 0);
+  if (sl__sum_tree_get(&p->tree, slot) > 0) p->positive--;
+  if (m > 0) p->positive++;
   sl__sum_tree_set(&p->tree, slot, m);
 }
 
