@@ -160,7 +160,7 @@ typedef int (*sl_read_fn)(void *user, void *buf, size_t len);
 SL_API int sl_has_compression(void);
 
 /* Describes a framed checkpoint without loading it: the handle type
- * ("window", "model", "drift", "replay", "pipeline"), the kind's id, the
+ * ("window", "model", "drift", "replay", "pipeline", "stream"), the kind's id, the
  * format version, payload sizes and whether the checksums match.
  * Read-only, filled by sl_checkpoint_inspect(); fields may be appended. */
 typedef struct sl_checkpoint_info {

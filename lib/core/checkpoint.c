@@ -305,6 +305,7 @@ static const char *sl__handle_type_name(uint8_t t) {
   case SL__HANDLE_DRIFT: return "drift";
   case SL__HANDLE_REPLAY: return "replay";
   case SL__HANDLE_PIPELINE: return "pipeline";
+  case SL__HANDLE_STREAM: return "stream";
   default: return "unknown";
   }
 }

@@ -14,7 +14,7 @@ static const sl__kind *const sl__stream_kinds[] = {
     [SL_STREAM_CONCEPT_DRIFT] = &sl__concept_drift_kind,
 };
 
-const sl__handle_class sl__stream_class = {"stream", SL__STREAM_HANDLE_TYPE, sl__stream_kinds,
+const sl__handle_class sl__stream_class = {"stream", SL__HANDLE_STREAM, sl__stream_kinds,
                                            sizeof sl__stream_kinds / sizeof sl__stream_kinds[0]};
 
 SL__HANDLE_DEFINE(stream, sl__stream_class)

@@ -7,10 +7,6 @@
 #include "../core/rng.h"
 #include "streamlearn/stream.h"
 
-/* Checkpoint handle type of sl_stream. lib/core/object.h numbers the five
- * handles 1-5 and has no entry for streams yet; 6 is the next free one. */
-#define SL__STREAM_HANDLE_TYPE 6
-
 /* Parameter 0 of every kind is its "seed" (for random_rbf, "seed_sample"):
  * the seed of the RNG rows are drawn from. */
 #define SL__STREAM_SEED 0
@@ -77,7 +73,7 @@ extern const char *const sl__stream_stats[];
 
 /* The fields every kind's sl__kind shares, after its id, name and table. */
 #define SL__STREAM_KIND(id, name, params, build, ops)                                                         \
-  {SL__STREAM_HANDLE_TYPE, id, name, params, sizeof params / sizeof params[0], sl__stream_stats,          \
+  {SL__HANDLE_STREAM, id, name, params, sizeof params / sizeof params[0], sl__stream_stats,          \
    SL__STREAM_N_STATS, sl__stream_configure, sl__stream_stat, sl__stream_save, build, sl__stream_destroy, &ops}
 
 /* "Draw until the wanted class" for balance_classes (River / MOA): with
