@@ -134,6 +134,7 @@ void sl__ht_reset(sl_model *m) {
   t->weight_seen = 0.0;
   memset(t->seen, 0, sizeof t->seen);
   t->since_check = t->split_failures = t->n_alternate = t->n_pruned = t->n_switched = 0;
+  t->memo_leaf = NULL;
   sl__rng_seed(&t->rng, (uint64_t)m->obj.param[HT_P_SEED].i);
 }
 

@@ -60,6 +60,8 @@ extern const sl_param_info sl__ht_params[HT_N_HAT_PARAMS];
 /* Doubles per (numeric feature, class) record of a Gaussian observer:
  * weight, mean, M2 (Welford), min, max, variance, 0.5 * log(variance). */
 #define HT_GAUSS 7
+/* 0.5 * log(variance) not computed yet (a real one is below 355). */
+#define HT_HLV_UNSET 1e300
 
 /* ---- nodes --------------------------------------------------------------- */
 
@@ -147,6 +149,13 @@ struct ht_tree {
   double *fmerit;   /* [F] best merit per feature, -inf if none */
   uint8_t *fhas;    /* [F] feature produced a suggestion */
   double *votes;    /* [C] */
+  /* The last naive Bayes posterior (predict then learn the same example
+   * computes it twice): valid while `epoch` has not moved. */
+  double *memo_x;   /* [F] */
+  double *memo_p;   /* [C] */
+  const ht_leaf *memo_leaf;
+  uint64_t memo_epoch, epoch; /* epoch moves whenever any leaf changes */
+  int memo_has;
   ht_rank *rank;    /* memory manager's leaf list */
   size_t rank_cap;
   sl_allocator counting; /* passes the tree's counting allocator to child handles */

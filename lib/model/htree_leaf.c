@@ -3,7 +3,11 @@
  * and naive Bayes adaptive. */
 #include "htree.h"
 
-int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
+static int memo_hit(const ht_tree *t, const ht_leaf *l, const double *x) {
+  return l == t->memo_leaf && t->memo_epoch == t->epoch && memcmp(x, t->memo_x, t->F * sizeof *x) == 0;
+}
+
+static int nb_compute(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
   double total = sl__ht_dist_total(&l->d), max_ll = -HUGE_VAL, s = 0.0, lse;
   unsigned i;
   size_t f;
@@ -24,6 +28,18 @@ int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
   lse = max_ll + log(s);
   for (i = 0; i < l->d.n; i++) p[l->d.order[i]] = exp(p[l->d.order[i]] - lse);
   return 1;
+}
+
+int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
+  unsigned i;
+  if (!memo_hit(t, l, x)) {
+    t->memo_has = nb_compute(t, l, x, t->memo_p);
+    t->memo_leaf = l;
+    t->memo_epoch = t->epoch;
+    memcpy(t->memo_x, x, t->F * sizeof *x);
+  }
+  for (i = 0; i < l->d.n; i++) p[l->d.order[i]] = t->memo_p[l->d.order[i]];
+  return t->memo_has;
 }
 
 /* River's normalize_values_in_dict: left as is when the sum is 0. */
@@ -68,6 +84,7 @@ void sl__ht_leaf_learn(ht_tree *t, ht_leaf *l, const double *x, unsigned c, doub
   }
   sl__ht_dist_add(&l->d, c, w);
   if (l->obs) sl__ht_obs_update(t, l, x, c, w);
+  t->epoch++;
 }
 
 double sl__ht_leaf_promise(const ht_leaf *l) {

@@ -23,7 +23,7 @@ sl_status sl__ht_layout(ht_tree *t) {
   size_t C = (size_t)ht_p(t)[HT_P_MAX_CLASSES].i, V = (size_t)ht_p(t)[HT_P_MAX_NOMINAL_VALUES].i;
   size_t K = V > 2 ? V : 2, bytes;
   uint8_t *s;
-  bytes = ALIGN8(K * C * sizeof(double)) + ALIGN8(t->F * sizeof(double)) + ALIGN8(C * sizeof(double)) +
+  bytes = ALIGN8(K * C * sizeof(double)) + 2 * ALIGN8(t->F * sizeof(double)) + 2 * ALIGN8(C * sizeof(double)) +
           ALIGN8(K * sizeof(unsigned)) + ALIGN8(K * C) + ALIGN8(t->F);
   s = (uint8_t *)sl__alloc(m, bytes);
   if (!s) return SL_ENOMEM;
@@ -38,6 +38,11 @@ sl_status sl__ht_layout(ht_tree *t) {
   s += ALIGN8(t->F * sizeof(double));
   t->votes = (double *)s;
   s += ALIGN8(C * sizeof(double));
+  t->memo_p = (double *)s;
+  s += ALIGN8(C * sizeof(double));
+  t->memo_x = (double *)s;
+  s += ALIGN8(t->F * sizeof(double));
+  t->memo_leaf = NULL;
   t->sn = (unsigned *)s;
   s += ALIGN8(K * sizeof(unsigned));
   t->so = s;
@@ -70,6 +75,7 @@ ht_leaf *sl__ht_leaf_new(ht_tree *t, uint32_t depth, int active) {
   if (active && !(l->obs = (double *)sl__alloc(m, t->obs_bytes))) goto fail;
   if (t->adaptive && !(l->h.adwin = t->hooks->adwin_new(t))) goto fail;
   l->h.active = l->obs != NULL;
+  t->epoch++;
   t->n_leaves++;
   if (l->obs) t->n_active++;
   else if (below_max_depth(t, depth)) t->n_inactive_mem++;
@@ -103,6 +109,7 @@ ht_branch *sl__ht_branch_new(ht_tree *t, uint32_t depth, int multiway) {
 void sl__ht_free(ht_tree *t, ht_node *n) {
   sl__mem *m = &t->base.obj.mem;
   if (!n) return;
+  t->epoch++;
   if (n->adwin) t->hooks->adwin_free(n->adwin);
   if (n->is_leaf) {
     ht_leaf *l = (ht_leaf *)n;
@@ -125,6 +132,7 @@ void sl__ht_leaf_deactivate(ht_tree *t, ht_leaf *l) {
   sl__free(&t->base.obj.mem, l->obs, t->obs_bytes);
   l->obs = NULL;
   l->h.active = 0;
+  t->epoch++;
   t->n_active--;
   if (below_max_depth(t, l->h.depth)) t->n_inactive_mem++;
 }
@@ -133,12 +141,16 @@ sl_status sl__ht_leaf_activate(ht_tree *t, ht_leaf *l) {
   if (l->obs) return SL_OK;
   if (!(l->obs = (double *)sl__alloc(&t->base.obj.mem, t->obs_bytes))) return SL_ENOMEM;
   l->h.active = 1;
+  t->epoch++;
   t->n_active++;
   if (below_max_depth(t, l->h.depth)) t->n_inactive_mem--;
   return SL_OK;
 }
 
-void sl__ht_obs_clear(ht_tree *t, ht_leaf *l) { memset(l->obs, 0, t->obs_bytes); }
+void sl__ht_obs_clear(ht_tree *t, ht_leaf *l) {
+  memset(l->obs, 0, t->obs_bytes);
+  t->epoch++;
+}
 
 static size_t budget(const ht_tree *t) {
   double b = ht_p(t)[HT_P_MAX_SIZE].d * 1048576.0;

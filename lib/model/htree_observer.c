@@ -30,7 +30,7 @@ static void gauss_update(double *g, double x, double w, int fresh) {
   g[G_M2] += w * (x - old) * (x - g[G_MEAN]);
   /* River's Var.get() and the log term of Gaussian.log_pdf, cached. */
   g[G_VAR] = g[G_N] > 1.0 ? g[G_M2] / (g[G_N] - 1.0) : 0.0;
-  g[G_HLV] = g[G_VAR] > 0.0 ? 0.5 * log(g[G_VAR]) : 0.0;
+  g[G_HLV] = HT_HLV_UNSET; /* computed when naive Bayes first needs it */
 }
 
 void sl__ht_obs_update(ht_tree *t, ht_leaf *l, const double *x, unsigned c, double w) {
@@ -65,9 +65,9 @@ double sl__ht_obs_log_proba(const ht_tree *t, double *obs, size_t f, double x, u
     p = nom[(size_t)v * t->C + c] / tot;
     return p > 0.0 ? log(p) : 0.0;
   } else {
-    const double *g = ht_gauss(t, obs, f, c);
-    double d, lp;
+    double *g = ht_gauss(t, obs, f, c), d, lp;
     if (!obs_has_class(ht_obs_order(t, obs), c) || !(g[G_VAR] > 0.0)) return 0.0;
+    if (g[G_HLV] == HT_HLV_UNSET) g[G_HLV] = 0.5 * log(g[G_VAR]);
     d = x - g[G_MEAN];
     lp = d * d / (-2.0 * g[G_VAR]) - HALF_LOG_TAU - g[G_HLV];
     return lp > -HUGE_VAL ? lp : 0.0;
