@@ -29,7 +29,10 @@ from setuptools.dist import Distribution
 try:
     from setuptools.command.bdist_wheel import bdist_wheel
 except ImportError:  # setuptools < 70.1
-    from wheel.bdist_wheel import bdist_wheel
+    try:
+        from wheel.bdist_wheel import bdist_wheel
+    except ImportError:  # no wheel package: an sdist can still be made
+        bdist_wheel = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIB_NAME = {"darwin": "libstreamlearn.dylib", "win32": "streamlearn.dll"}.get(sys.platform, "libstreamlearn.so")
@@ -100,16 +103,21 @@ class SdistWithSources(sdist):
                             ignore=shutil.ignore_patterns("*.o", "meson.build"))
 
 
-class PlatformWheel(bdist_wheel):
-    """The wheel holds a native library but no CPython extension: py3-none-<platform>."""
+commands = {"build_py": BuildWithLibrary, "sdist": SdistWithSources}
+if bdist_wheel is not None:
 
-    def finalize_options(self):
-        super().finalize_options()
-        self.root_is_pure = False
+    class PlatformWheel(bdist_wheel):
+        """The wheel holds a native library but no CPython extension: py3-none-<platform>."""
 
-    def get_tag(self):
-        _, _, plat = super().get_tag()
-        return "py3", "none", plat
+        def finalize_options(self):
+            super().finalize_options()
+            self.root_is_pure = False
+
+        def get_tag(self):
+            _, _, plat = super().get_tag()
+            return "py3", "none", plat
+
+    commands["bdist_wheel"] = PlatformWheel
 
 
 class BinaryDistribution(Distribution):
@@ -120,5 +128,5 @@ class BinaryDistribution(Distribution):
 setup(
     version=version(),
     distclass=BinaryDistribution,
-    cmdclass={"build_py": BuildWithLibrary, "sdist": SdistWithSources, "bdist_wheel": PlatformWheel},
+    cmdclass=commands,
 )
