@@ -112,7 +112,7 @@ def linear_case(xs, ys):
     t_o, o = best(ours_loop)
     report("LinearRegression", "predict_one + learn_one (dict)", n, t_r, t_o)
     print(f"LinearRegression: max |ours - River| over {n} prequential predictions = "
-          f"{max(abs(a - b) for a, b in zip(r, o)):.3g} (parameters may differ: see docs/python.md)")
+          f"{max(abs(a - b) for a, b in zip(r, o)):.3g}")
     X = np.ascontiguousarray(xs)
     m = linear_model.LinearRegression()
     t_b, _ = best(lambda: m.learn_many(X, ys))

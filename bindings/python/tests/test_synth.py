@@ -1,6 +1,7 @@
 """Synthetic streams through the binding: the concepts are River's (our rows
 labelled by River's own concept code), the dict and numpy paths give the
 same rows, and a pickled stream resumes the exact sequence."""
+import io
 import pickle
 
 import numpy as np
@@ -76,3 +77,25 @@ def test_stream_parameter_errors():
     s.next_many(1)
     with pytest.raises(errors.StateError):
         s.set_params(seed=2)
+
+
+def test_csv_holds_the_same_rows():
+    require(synth.SEA)
+    f = io.BytesIO()
+    synth.SEA(seed=6).write_csv(f, 50)
+    lines = f.getvalue().decode().splitlines()
+    assert lines[0] == "x0,x1,x2,y" and len(lines) == 51
+    X, y = synth.SEA(seed=6).next_many(50)
+    got = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
+    assert np.array_equal(got[:, :3], X) and got[:, 3].tolist() == y.tolist()
+
+
+def test_csv_write_error_reaches_the_caller():
+    require(synth.SEA)
+
+    class Full(io.RawIOBase):
+        def write(self, b):
+            raise OSError("no space left")
+
+    with pytest.raises(OSError, match="no space left"):
+        synth.SEA().write_csv(Full(), 10)

@@ -188,6 +188,7 @@ _DECLS = [
     ("sl_stream_next", _S, [c_handle, c_array, c_size_t, c_array, c_size_t]),
     ("sl_stream_label", _S, [c_handle, c_array, c_size_t, c_double_p]),
     ("sl_stream_reset", _S, [c_handle]),
+    ("sl_stream_write_csv", _S, [c_handle, c_size_t, WRITE_FN, c_void_p]),
 ]
 
 

@@ -18,6 +18,7 @@ import itertools
 import numpy as np
 
 from . import _lib
+from ._callback import Trampoline
 from ._handle import Handle
 from .errors import error
 
@@ -79,6 +80,20 @@ class Stream(Handle):
         y = ctypes.c_double()
         self._call("label", row.ctypes.data, row.shape[0], ctypes.byref(y))
         return int(y.value) if self.n_classes else y.value
+
+    def write_csv(self, file, rows):
+        """Writes the next `rows` rows as CSV (header: the feature names, then
+        "y") to a binary file object, through the C write callback; an
+        exception from file.write is re-raised here. Returns self."""
+        def write(_user, buf, n):
+            file.write(ctypes.string_at(buf, n))
+
+        t = Trampoline(_lib.WRITE_FN, write)
+        st = _lib.sl_stream_write_csv(self._h, rows, t.c, None)
+        t.check()
+        if st != _lib.OK:
+            self._fail(st)
+        return self
 
     def reset(self):
         """Restarts the stream: the same rows again from the first. Returns self."""
