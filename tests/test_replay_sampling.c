@@ -291,7 +291,7 @@ Test(replay_sum_tree, invariants_hold_after_random_updates) {
     size_t leaf;
     s = s * 1103515245u + 12345u;
     u = (i < 2 ? (i == 0 ? 0.0 : nextafter(total, 0)) : (s >> 4) / 268435456.0 * total);
-    leaf = sl__sum_tree_find(&t, u);
+    leaf = sl__sum_tree_find(&t, (sl_real)u);
     cr_assert_lt(leaf, (size_t)N);
     cr_assert_gt(mass[leaf], 0, "u = %.17g found the empty leaf %zu", u, leaf);
     cr_assert(prefix[leaf] <= u * (1 + 1e3 * REAL_TOL) && u <= prefix[leaf + 1] * (1 + 1e3 * REAL_TOL),
@@ -320,11 +320,11 @@ Test(replay_sum_tree, find_never_lands_on_an_empty_leaf_at_the_edges) {
   sl__sum_tree_set(&t, 4, (sl_real)1e-17);
   for (i = 0; i < 3; i++) {
     double u = i == 0 ? 0.0 : i == 1 ? nextafter((double)sl__sum_tree_total(&t), 0) : (double)sl__sum_tree_total(&t);
-    size_t leaf = sl__sum_tree_find(&t, u);
+    size_t leaf = sl__sum_tree_find(&t, (sl_real)u);
     cr_assert(leaf == 1 || leaf == 2 || leaf == 4, "u = %.17g gave leaf %zu", u, leaf);
   }
-  cr_assert_eq(sl__sum_tree_find(&t, 0.15), 2);
-  cr_assert_eq(sl__sum_tree_find(&t, 0.05), 1);
+  cr_assert_eq(sl__sum_tree_find(&t, (sl_real)0.15), 2);
+  cr_assert_eq(sl__sum_tree_find(&t, (sl_real)0.05), 1);
 }
 
 /* ---- class-balanced shares --------------------------------------------------------- */

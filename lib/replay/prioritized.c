@@ -58,7 +58,7 @@ static size_t pr_place(sl_replay *r, double target) {
 
 /* One draw in proportion to mass; total > 0. */
 static size_t pr_draw_one(sl__prio *p) {
-  double u = sl__rng_uniform(&p->base.rng) * (double)sl__sum_tree_total(&p->tree);
+  sl_real u = (sl_real)(sl__rng_uniform(&p->base.rng) * (double)sl__sum_tree_total(&p->tree));
   return sl__sum_tree_find(&p->tree, u);
 }
 

@@ -30,11 +30,11 @@ void sl__sum_tree_rebuild(sl__sum_tree *t) {
   for (j = t->leaves - 1; j; j--) t->node[j] = t->node[2 * j] + t->node[2 * j + 1];
 }
 
-size_t sl__sum_tree_find(const sl__sum_tree *t, double u) {
+size_t sl__sum_tree_find(const sl__sum_tree *t, sl_real u) {
   const sl_real *node = t->node;
   size_t j = 1;
   while (j < t->leaves) {
-    double left = node[2 * j];
+    sl_real left = node[2 * j];
     j *= 2;
     /* Go right when u is past the left mass, unless the right is empty:
      * then u sits past the total only by rounding, and left is not empty

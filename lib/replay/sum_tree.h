@@ -38,7 +38,8 @@ static inline sl_real *sl__sum_tree_leaves(sl__sum_tree *t) { return t->node + t
 
 /* The leaf whose share of [0, total) holds `u` (0 <= u < total, total > 0):
  * the first leaf whose prefix sum exceeds u. Never returns a leaf of zero
- * mass, even where rounding puts u at the edge of a subtree. */
-size_t sl__sum_tree_find(const sl__sum_tree *t, double u);
+ * mass, even where rounding puts u at the edge of a subtree (or at the
+ * total itself). Arithmetic in sl_real: single precision on an MCU's FPU. */
+size_t sl__sum_tree_find(const sl__sum_tree *t, sl_real u);
 
 #endif
