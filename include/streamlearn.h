@@ -16,6 +16,7 @@
 #include "streamlearn/common.h"
 #include "streamlearn/drift.h"
 #include "streamlearn/model.h"
+#include "streamlearn/pipeline.h"
 #include "streamlearn/replay.h"
 #include "streamlearn/stream.h"
 #include "streamlearn/window.h"
