@@ -1,0 +1,294 @@
+/* Private to lib/window: the pieces behind sl_window.
+ *
+ *   window.c    public entry points, argument checks, the kind array
+ *   eventtime.c watermark, closing due windows, TTL expiry, the emit queue
+ *   keytable.c  open-addressing key table over chunked per-key slots
+ *   timeheap.c  indexed min-heap of (time, slot): window ends, TTL deadlines
+ *   agg.c       the aggregate state of one window (add, remove, merge, read)
+ *   sketch.c    log-binned quantile sketch with exact removal
+ *   mondeque.c  monotonic deque: sliding min / max with removal
+ *   ring.c      a key's events in timestamp order (sliding and count kinds)
+ *   aligned.c   tumbling and hopping windows (tumbling.c, hopping.c: kinds)
+ *   session.c, sliding.c, count.c, params.c
+ */
+#ifndef SL_WINDOW_IMPL_H
+#define SL_WINDOW_IMPL_H
+
+#include "../core/object.h"
+#include "streamlearn/window.h"
+
+/* Timestamps and durations are kept within +-2^62 so sums never overflow. */
+#define SL__TS_LIMIT ((int64_t)1 << 62)
+#define SL__NOPOS UINT32_MAX
+#define SL__NO_END INT64_MAX
+
+/* ---- parameters ------------------------------------------------------------
+ * Every kind's table starts with the common rows in this order (params.c
+ * stamps them), then the kind's own at SL__WP_KIND0, SL__WP_KIND1. */
+enum {
+  SL__WP_AGGREGATES,
+  SL__WP_LATENESS,
+  SL__WP_KEY_CAP,
+  SL__WP_KEY_FULL,
+  SL__WP_KEY_BYTES_MAX,
+  SL__WP_TTL,
+  SL__WP_QUEUE_CAP,
+  SL__WP_EWMA_HALFLIFE,
+  SL__WP_UNITS_PER_SECOND,
+  SL__WP_DDOF,
+  SL__WP_Q_ACCURACY,
+  SL__WP_Q_MIN,
+  SL__WP_Q_MAX,
+  SL__WP_N_QUANTILES,
+  SL__WP_Q1, /* .. SL__WP_Q1 + 3 */
+  SL__WP_KIND0 = SL__WP_Q1 + 4,
+  SL__WP_KIND1
+};
+enum { SL__KEY_FULL_EVICT = 0, SL__KEY_FULL_REFUSE = 1 };
+
+#define SL__WINDOW_N_COMMON_PARAMS ((size_t)SL__WP_KIND0)
+extern const char *const sl__window_stats[];
+/* Checks cross-parameter rules (q_min < q_max) after a change. */
+sl_status sl__window_configure(sl__object *o, size_t changed, sl__pval old);
+double sl__window_stat(const sl__object *o, size_t i);
+
+/* ---- quantile sketch --------------------------------------------------------
+ * Bins of relative width: magnitudes in [q_min * g^j, q_min * g^(j+1)) share
+ * bin j, g = (1 + a) / (1 - a), for j < nb; a bin's value is within relative
+ * error a of every value in it. Layout: nb negative bins (most negative
+ * first), one bin for |x| < q_min, nb positive bins: m = 2 nb + 1 counters.
+ * Counts are exact, so removal is exact. */
+typedef struct sl__sketch_cfg {
+  double q_min, inv_log_g, g, accuracy;
+  uint32_t nb, m;
+} sl__sketch_cfg;
+
+void sl__sketch_config(sl__sketch_cfg *c, double accuracy, double q_min, double q_max);
+uint32_t sl__sketch_bin(const sl__sketch_cfg *c, double x);
+/* The value of rank floor(q * (n - 1)) (0-based) among the n counted. */
+double sl__sketch_quantile(const sl__sketch_cfg *c, const uint32_t *bins, uint64_t n, double q);
+/* Largest magnitude resolved to relative accuracy; larger ones clamp to it. */
+double sl__sketch_max(const sl__sketch_cfg *c);
+
+/* ---- aggregates of one window ------------------------------------------------
+ * Kept in double whatever sl_real is: variance by Welford with removal and
+ * sums need the precision for exactness against the conformance references.
+ * Followed in memory by the sketch's m uint32 bins when quantiles are on. */
+typedef struct sl__agg {
+  double n, sum, mean, m2, min, max;
+  double first, last;      /* values at first_ts / last_ts */
+  int64_t first_ts, last_ts;
+  double ew_s, ew_w;       /* sum of w*x and of w, w = 2^((t - ew_t) / halflife) */
+  int64_t ew_t;
+} sl__agg;
+
+/* ---- key slots ---------------------------------------------------------------
+ * Slot layout: sl__wkey, the key bytes (key_bytes_max, rounded to 8), the
+ * kind's state (state_size). */
+typedef struct sl__wkey {
+  uint64_t id;        /* the integer key, or sl_hash_bytes of the bytes */
+  uint64_t hash;      /* table hash */
+  int64_t last_seen;  /* newest timestamp of the key */
+  int64_t heap_t[2];  /* time of the key's entry in each heap */
+  uint32_t heap_pos[2];
+  uint32_t next_free; /* free list link while not live */
+  uint16_t key_len;   /* 0: integer key */
+  uint8_t live;
+  uint8_t pad_[1];
+} sl__wkey;
+
+typedef struct sl__keyent {
+  uint32_t tag;  /* hash >> 32 */
+  uint32_t slot; /* slot + 1; 0 = empty */
+} sl__keyent;
+
+typedef struct sl__keytab {
+  sl__keyent *tab;
+  size_t tab_cap; /* power of two */
+  uint8_t **chunks;
+  size_t n_chunks, max_chunks, chunk_slots, slot_size;
+  size_t hw;         /* slots ever handed out: [0, hw) exist */
+  size_t n_live;
+  uint32_t free_head; /* SL__NOPOS when empty */
+  size_t cursor;      /* eviction sampling position */
+} sl__keytab;
+
+/* ---- heaps --------------------------------------------------------------------
+ * Min-heap of (time, slot), ties by slot, so pops are in one total order
+ * whatever the layout. Each key's position is kept in its slot header. */
+typedef struct sl__heapent {
+  int64_t t;
+  uint32_t slot;
+} sl__heapent;
+
+typedef struct sl__heap {
+  sl__heapent *e;
+  size_t n, cap;
+  int which; /* index into sl__wkey.heap_pos */
+} sl__heap;
+
+enum { SL__HEAP_CLOSE = 0, SL__HEAP_TTL = 1 };
+
+/* ---- the handle ------------------------------------------------------------ */
+
+typedef struct sl__window_ops sl__window_ops;
+
+struct sl_window {
+  sl__object obj;
+  sl_window_cb on_window;
+  sl_window_late_cb on_late;
+  sl_window_evict_cb on_evict;
+  void *user;
+  int ready; /* structures built (first push or load) */
+  /* layout, derived from the parameters when ready */
+  unsigned aggs;
+  size_t n_values;
+  int pos[12];      /* output index of each aggregate bit, -1 if off */
+  size_t agg_size;  /* sl__agg plus sketch bins */
+  size_t key_room;  /* key bytes in a slot */
+  size_t state_size;
+  sl__sketch_cfg sk;
+  double q_level[4];
+  char q_name[4][16];
+  /* event time */
+  int64_t newest, watermark;
+  int backlog;  /* due windows not yet emitted */
+  int flushing; /* a flush has windows left to emit */
+  sl__keytab keys;
+  sl__heap heap[2];
+  /* emit queue: a ring of fixed-size records */
+  uint8_t *q;
+  size_t q_cap, q_head, q_n, q_rec;
+  /* statistics */
+  uint64_t n_events, n_late, n_emitted, n_expired, n_evicted, n_windows_dropped, n_events_dropped;
+  double scratch[SL_WINDOW_MAX_VALUES];
+};
+
+struct sl__window_ops {
+  int emits; /* 1: closes windows (close heap); 0: read by query */
+  size_t (*state_size)(const sl_window *w);
+  /* A checked, in-time event for key `k`. SL_OK, or SL_EFULL with nothing
+   * changed when the key's window slots are taken by windows waiting for
+   * the poll queue. */
+  sl_status (*add)(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x);
+  /* End of the earliest open window, SL__NO_END when none (emitting kinds). */
+  int64_t (*next_end)(const sl_window *w, const void *st);
+  /* Writes the earliest open window's values and bounds, and forgets it. */
+  void (*close_first)(sl_window *w, void *st, int64_t *start, int64_t *end, double *out);
+  /* Open windows held (dropped when the key is evicted). */
+  size_t (*n_open)(const sl_window *w, const void *st);
+  /* The current window's values (queried kinds). */
+  void (*query)(const sl_window *w, const sl__wkey *k, const void *st, double *out);
+  void (*save)(const sl_window *w, const void *st, sl__writer *wr);
+  /* Reads and validates a state (a bad one marks `r` corrupt). */
+  void (*load)(const sl_window *w, void *st, sl__reader *r);
+};
+
+extern const sl__handle_class sl__window_class;
+extern const sl__kind sl__tumbling_kind, sl__hopping_kind, sl__sliding_kind, sl__session_kind, sl__count_kind;
+extern const sl__window_ops sl__aligned_ops, sl__ring_ops;
+
+static inline const sl__window_ops *sl__wops(const sl_window *w) {
+  return (const sl__window_ops *)w->obj.kind->ops;
+}
+static inline void *sl__wstate(const sl_window *w, sl__wkey *k) {
+  return (uint8_t *)k + sizeof(sl__wkey) + w->key_room;
+}
+static inline const void *sl__wstate_c(const sl_window *w, const sl__wkey *k) {
+  return (const uint8_t *)k + sizeof(sl__wkey) + w->key_room;
+}
+static inline int64_t sl__floordiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* Kind construction shared by the five kinds (window.c). */
+sl_status sl__window_build(sl__object **out, const sl__kind *k, const sl__pval *params, sl__reader *r,
+                           const sl_allocator *a);
+/* Derives the layout (values, sizes, sketch) from the parameters. */
+void sl__window_layout(sl_window *w);
+/* Cross-parameter rules; SL_OK or SL_ERANGE with detail. */
+sl_status sl__window_check(const sl__object *o);
+void sl__window_destroy(sl__object *o);
+sl_status sl__window_save(const sl__object *o, sl__writer *w);
+
+/* agg.c */
+void sl__agg_reset(const sl_window *w, sl__agg *a);
+void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x);
+void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x);
+void sl__agg_merge(const sl_window *w, sl__agg *into, const sl__agg *from);
+/* Values in output order; `duration` (time units) is the rate's denominator. */
+void sl__agg_out(const sl_window *w, const sl__agg *a, double duration, double *out);
+void sl__agg_save(const sl_window *w, const sl__agg *a, sl__writer *wr);
+void sl__agg_load(const sl_window *w, sl__agg *a, sl__reader *r);
+static inline uint32_t *sl__agg_bins(sl__agg *a) { return (uint32_t *)(a + 1); }
+static inline const uint32_t *sl__agg_bins_c(const sl__agg *a) { return (const uint32_t *)(a + 1); }
+
+/* keytable.c */
+sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size);
+void sl__keytab_free(sl__keytab *t, sl__mem *m);
+static inline sl__wkey *sl__keytab_slot(const sl__keytab *t, uint32_t s) {
+  return (sl__wkey *)(t->chunks[s / t->chunk_slots] + (size_t)(s % t->chunk_slots) * t->slot_size);
+}
+/* The key's slot, or SL__NOPOS. `bytes` NULL for an integer key (`id`). */
+uint32_t sl__keytab_find(const sl__keytab *t, uint64_t hash, uint64_t id, const void *bytes, size_t len);
+/* A zeroed live slot for a new key, entered in the table; makes room first
+ * (a chunk, a larger table). SL_ENOMEM leaves everything unchanged. */
+sl_status sl__keytab_insert(sl__keytab *t, sl__mem *m, uint64_t hash, uint32_t *slot);
+/* Takes the key out of the table and frees its slot. */
+void sl__keytab_remove(sl__keytab *t, uint32_t slot);
+/* The least recently seen of up to 16 live slots sampled from a rotating cursor. */
+uint32_t sl__keytab_victim(sl__keytab *t);
+/* Makes slots [0, hw) exist (load); SL_ENOMEM. */
+sl_status sl__keytab_reserve(sl__keytab *t, sl__mem *m, size_t hw);
+/* Enters a live slot built by load into the table. */
+sl_status sl__keytab_enter(sl__keytab *t, sl__mem *m, uint32_t slot);
+uint64_t sl__key_hash_int(uint64_t key);
+uint64_t sl__key_hash_bytes(uint64_t id);
+
+/* timeheap.c */
+sl_status sl__heap_reserve(sl__heap *h, sl__mem *m, size_t cap);
+void sl__heap_free(sl__heap *h, sl__mem *m);
+/* Inserts the key or moves its entry to time t. */
+void sl__heap_set(sl__heap *h, const sl__keytab *kt, uint32_t slot, int64_t t);
+void sl__heap_remove(sl__heap *h, const sl__keytab *kt, uint32_t slot);
+static inline int sl__heap_top(const sl__heap *h, int64_t *t, uint32_t *slot) {
+  if (!h->n) return 0;
+  *t = h->e[0].t;
+  *slot = h->e[0].slot;
+  return 1;
+}
+
+/* eventtime.c */
+/* Adds a checked event (ts within limits, value finite) for the key. */
+sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x);
+/* Emits what is due (or everything when flushing) as far as the queue and
+ * the callback allow. SL_OK, SL_EFULL (queue full), SL_ECALLBACK. */
+sl_status sl__window_drain(sl_window *w);
+/* Builds the structures the first push needs; SL_ENOMEM, SL_ERANGE. */
+sl_status sl__window_ready(sl_window *w);
+void sl__window_unready(sl_window *w);
+/* Reads a queued record. */
+void sl__queue_read(const sl_window *w, size_t i, uint64_t *id, int64_t *start, int64_t *end, const double **vals,
+                    const uint8_t **kb, size_t *klen);
+size_t sl__queue_rec_size(const sl_window *w);
+/* A key's callback view. */
+void sl__window_keyview(const sl_window *w, const sl__wkey *k, sl_window_key *out);
+
+/* mondeque.c: entries of the ring, kept with values strictly monotone. */
+typedef struct sl__ev {
+  int64_t t;
+  sl_real v;
+  uint32_t seq; /* arrival number within the key: ties in t go by it */
+} sl__ev;
+typedef struct sl__deque {
+  uint32_t head, n;
+} sl__deque;
+/* Offers event e (placed after every entry with t <= e.t); `want_max`
+ * keeps a max deque, else a min deque. */
+void sl__deque_offer(sl__deque *d, sl__ev *buf, uint32_t cap, const sl__ev *e, int want_max);
+/* Drops the front if it is the event `seq` (the ring's oldest, leaving). */
+void sl__deque_leave(sl__deque *d, sl__ev *buf, uint32_t cap, uint32_t seq);
+static inline const sl__ev *sl__deque_front(const sl__deque *d, const sl__ev *buf) { return &buf[d->head]; }
+
+#endif
