@@ -299,3 +299,60 @@ def test_hat_with_bootstrap_accuracy_beside_river():
         xs = [{f"x{j}": X[i, j] for j in range(X.shape[1])} for i in range(len(y))]
         river.append(acc(lambda i: r.predict_one(xs[i]), lambda i: r.learn_one(xs[i], int(y[i]))))
     assert abs(np.mean(ours) - np.mean(river)) < 0.01, (ours, river)
+
+
+class Xoshiro:
+    """Our RNG (lib/core/rng.c: xoshiro256** seeded by splitmix64) in Python."""
+    M = (1 << 64) - 1
+
+    def __init__(self, seed):
+        st, self.s = seed, []
+        for _ in range(4):
+            st = (st + 0x9E3779B97F4A7C15) & self.M
+            z = ((st ^ (st >> 30)) * 0xBF58476D1CE4E5B9) & self.M
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.M
+            self.s.append(z ^ (z >> 31))
+
+    def random(self):
+        def rotl(x, k):
+            return ((x << k) | (x >> (64 - k))) & self.M
+        s0, s1, s2, s3 = self.s
+        out = (rotl((s1 * 5) & self.M, 7) * 9) & self.M
+        t = (s1 << 17) & self.M
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        self.s = [s0, s1, s2, rotl(s3, 45)]
+        return (out >> 11) * 2.0 ** -53
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_hat_with_bootstrap_same_as_river_given_our_random_stream(seed, monkeypatch):
+    """River's adaptive tree drawing its Poisson weights from our generator
+    predicts exactly as ours: the bootstrap path is the same, only the
+    random stream differs by default."""
+    import river.tree.nodes.hatc_nodes as hatc
+
+    def poisson(rate, rng):  # Knuth, as lib/core/rng.c (whose cap of 1000 draws is never reached here)
+        limit, k, p = math.exp(-rate), 0, 1.0
+        while True:
+            k += 1
+            p *= rng.random()
+            if not p > limit:
+                return k - 1
+
+    monkeypatch.setattr(hatc, "poisson", poisson)
+    X, y, _ = labelled(datasets.Bananas())
+    rm = tree.HoeffdingAdaptiveTreeClassifier(seed=seed)
+    rm._rng = Xoshiro(seed)
+    ours = Tree(2, kind=HOEFFDING_ADAPTIVE_TREE, seed=seed)
+    for i in range(len(y)):
+        xd = {"x0": X[i, 0], "x1": X[i, 1]}
+        pr, po = rm.predict_proba_one(xd), ours.proba(X[i])
+        for c, v in pr.items():
+            assert math.isclose(v, po[c], rel_tol=1e-9, abs_tol=1e-12), f"example {i}: {pr} vs {po}"
+        rm.learn_one(xd, int(y[i]))
+        ours.learn(X[i], y[i])
+    assert rm.n_nodes == ours.stat("nodes")
