@@ -320,7 +320,7 @@ SL_API sl_status sl_pipeline_load_file(sl_pipeline **out, const char *path, cons
  * lists them with ranges and docs). Statistics: the sl_pipeline_metrics
  * fields by name, and pending, late, unmatched_labels, expired, evicted,
  * drifts, warnings, promotions, rollbacks, resets, consolidations,
- * retrains, snapshots_taken, learn_rejected, nonfinite_features,
+ * retrains, snapshots_taken, snapshots_failed, learn_rejected, nonfinite_features,
  * n_features, handle_allocations (allocation calls of the pipeline and
  * every attached handle), latency_{features,predict,learn}_{p50,p99,p999}. */
 SL_HANDLE_API(pipeline);

@@ -154,7 +154,7 @@ typedef struct sl__snap {
   X(LATE, "late") X(UNMATCHED, "unmatched_labels") X(EXPIRED, "expired") X(EVICTED, "evicted")              \
   X(DRIFTS, "drifts") X(WARNINGS, "warnings") X(PROMOTIONS, "promotions") X(ROLLBACKS, "rollbacks")         \
   X(RESETS, "resets") X(CONSOLIDATIONS, "consolidations") X(RETRAINS, "retrains")                          \
-  X(SNAPSHOTS, "snapshots_taken") X(LEARN_REJECTED, "learn_rejected") X(NONFINITE, "nonfinite_features")   \
+  X(SNAPSHOTS, "snapshots_taken") X(SNAP_FAILED, "snapshots_failed") X(LEARN_REJECTED, "learn_rejected") X(NONFINITE, "nonfinite_features")   \
   X(SINCE_CHANGE, "labels_since_change")
 
 enum {

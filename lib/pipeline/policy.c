@@ -39,7 +39,7 @@ void sl__snaps_clear(sl_pipeline *p) {
 
 void sl__snaps_free(sl_pipeline *p) {
   size_t i;
-  for (i = 0; i < p->n_snap; i++) sl__free(&p->obj.mem, p->snap[i].buf, p->snap[i].cap);
+  for (i = 0; p->snap && i < p->n_snap; i++) sl__free(&p->obj.mem, p->snap[i].buf, p->snap[i].cap);
   sl__free(&p->obj.mem, p->snap, p->n_snap * sizeof *p->snap);
   p->snap = NULL;
   p->n_snap = p->snap_next = 0;
@@ -47,7 +47,7 @@ void sl__snaps_free(sl_pipeline *p) {
 
 /* Copies the champion into the next slot; the slot's block grows (with a
  * quarter to spare) only when the model outgrew it. A failed allocation
- * skips this snapshot. */
+ * skips this snapshot (counted in "snapshots_failed"). */
 static void take_snapshot(sl_pipeline *p) {
   sl__snap *s = &p->snap[p->snap_next];
   sl__writer w;
@@ -57,7 +57,10 @@ static void take_snapshot(sl_pipeline *p) {
   if (s->cap < w.n) {
     size_t want = (size_t)w.n + (size_t)w.n / 4;
     uint8_t *b = (uint8_t *)sl__alloc(&p->obj.mem, want);
-    if (!b) return;
+    if (!b) {
+      p->cnt[SL__PC_SNAP_FAILED]++;
+      return;
+    }
     sl__free(&p->obj.mem, s->buf, s->cap);
     s->buf = b;
     s->cap = want;
