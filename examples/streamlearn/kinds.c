@@ -24,6 +24,9 @@ CLI_NOUN(window)
 #ifndef CLI_NO_REPLAY
 CLI_NOUN(replay)
 #endif
+#ifndef CLI_NO_PIPELINE
+CLI_NOUN(pipeline)
+#endif
 
 static const cli_noun nouns[] = {
     CLI_NOUN_ROW(model),
@@ -34,6 +37,9 @@ static const cli_noun nouns[] = {
 #endif
 #ifndef CLI_NO_REPLAY
     CLI_NOUN_ROW(replay),
+#endif
+#ifndef CLI_NO_PIPELINE
+    CLI_NOUN_ROW(pipeline),
 #endif
 };
 

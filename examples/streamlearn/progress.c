@@ -11,7 +11,8 @@
 
 void cli_progress_init(cli_progress *p, int mode) {
   p->on = mode < 0 ? isatty(STDERR_FILENO) : mode;
-  p->start = p->last = cli_now();
+  p->start = cli_now();
+  p->last = p->start - 1.0; /* the first update draws at once */
   p->drawn = 0;
 }
 

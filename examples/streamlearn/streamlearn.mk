@@ -9,8 +9,9 @@
 
 CLI_SRC := $(wildcard examples/streamlearn/*.c)
 CLI_BIN := $(BUILD)/streamlearn
-# The tool lists the window and replay kinds only when those modules are built.
-CLI_DEFS := $(if $(filter window,$(HAVE_MODULES)),,-DCLI_NO_WINDOW) $(if $(filter replay,$(HAVE_MODULES)),,-DCLI_NO_REPLAY)
+# The tool knows the window, replay and pipeline kinds only when those modules
+# are built (model, drift and stream are required).
+CLI_DEFS := $(foreach m,window replay pipeline,$(if $(filter $(m),$(HAVE_MODULES)),,-DCLI_NO_$(shell echo $(m) | tr a-z A-Z)))
 
 $(CLI_BIN): $(CLI_SRC) examples/streamlearn/cli.h $(STATIC_LIB)
 	$(CC) -Iinclude -DSL_STATIC_DEFINE $(CLI_DEFS) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_SRC) \
