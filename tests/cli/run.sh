@@ -12,4 +12,4 @@ if ! python3 -c "import pytest" 2>/dev/null; then
   if [ "${SL_REQUIRE_CLI_TESTS:-0}" = 1 ]; then echo "cli tests: pytest is required (pip install pytest)"; exit 1; fi
   echo "cli tests: SKIPPED (pip install pytest to run them)"; exit 0
 fi
-exec python3 -m pytest -q -p no:cacheprovider test_cli.py
+exec python3 -m pytest -q -p no:cacheprovider test_*.py
