@@ -502,6 +502,29 @@ Test(pipeline_checkpoint, restored_pipeline_continues_bit_identically) {
   sl_pipeline_free(q);
 }
 
+/* Every state the long workload passes through (drifts, promotions back and
+ * forth, snapshots, rollbacks) loads and saves back byte for byte. */
+Test(pipeline_checkpoint, every_hundredth_state_round_trips) {
+  sl_pipeline *p = wl_full_pipeline(NULL), *q;
+  uint64_t i;
+  double changes;
+  cr_assert_not_null(p);
+  for (i = 0; i < 3000; i++) {
+    cr_assert_eq(wl_step(p, i, 1500), SL_OK);
+    if (i % 100 == 99) {
+      size_t len;
+      unsigned char *b = ckpt(p, &len);
+      cr_assert_eq(sl_pipeline_load_mem(&q, b, len, NULL), SL_OK, "after step %lu", (unsigned long)i);
+      assert_same_state(p, q);
+      sl_pipeline_free(q);
+      free(b);
+    }
+  }
+  sl_pipeline_stat(p, "model_version", &changes);
+  cr_assert_gt(changes, 3, "the workload changes the model several times");
+  sl_pipeline_free(p);
+}
+
 Test(pipeline_checkpoint, compressed_when_built_with_zstd) {
   sl_pipeline *p = wl_full_pipeline(NULL), *q;
   unsigned char *b;

@@ -47,7 +47,7 @@
  * served. When at least "promote_min_labels" labels passed since the last
  * model change and its score beats the champion's by more than
  * "promote_margin", the two swap roles (the old champion becomes the
- * challenger).
+ * challenger) and the snapshot ring empties.
  *
  * Rollback: every "snapshot_every" labels (0: never) the champion is
  * copied into a ring of "snapshots" slots with its score. When

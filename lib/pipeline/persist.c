@@ -3,7 +3,8 @@
  * After the parameters (the object layer's): n_raw; the chosen raw fields;
  * the window features (field, then the window as a nested payload); a
  * byte saying which of model, challenger, detector, replay buffer follow,
- * and each as a nested payload; the ready byte; when ready: role parity,
+ * and each as a nested payload; the ready byte; when ready: the class
+ * probabilities kept per prediction (derived, checked), role parity,
  * last detector state, newest event time, the counters, the pending
  * table, the metrics per role, and the snapshot ring (each snapshot a
  * model payload, checked by loading it). Not saved: callbacks, the clock,
@@ -49,6 +50,7 @@ sl_status sl__pipeline_save(const sl__object *o, sl__writer *w) {
     if (nested[i]) sl__object_save_payload((const sl__object *)nested[i], w);
   sl__put_u8(w, (uint8_t)p->ready);
   if (!p->ready) return w->st;
+  sl__put_u64(w, p->n_classes);
   sl__put_u8(w, p->parity);
   sl__put_u8(w, p->last_state);
   sl__put_u8(w, p->has_newest);
@@ -166,6 +168,7 @@ static sl_status load_state(sl_pipeline *p, sl__reader *r) {
   ready = sl__get_u8(r);
   if (!sl__expect(r, ready <= 1) || !ready) return r->st;
   if ((st = sl__pipeline_ready(p)) != SL_OK) return st == SL_ENOMEM ? st : SL_ECORRUPT;
+  if (!sl__expect(r, sl__get_u64(r) == p->n_classes)) return r->st;
   p->parity = sl__get_u8(r);
   p->last_state = sl__get_u8(r);
   p->has_newest = sl__get_u8(r);

@@ -189,6 +189,7 @@ sl_status sl__policy_after_label(sl_pipeline *p) {
       p->met[0] = p->met[1];
       p->met[1] = t;
       p->parity ^= 1u;
+      sl__snaps_clear(p); /* they hold the other model */
       model_changed(p, SL_PIPELINE_PROMOTED, champ, chal);
       return SL_OK;
     }
