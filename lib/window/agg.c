@@ -28,16 +28,19 @@ static void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
   }
 }
 
+/* What each aggregate needs kept: Welford's mean and m2 only for the
+ * variance (the mean alone is sum / n), extremes and ends only when asked. */
+#define SL__NEEDS_M2 (SL_WINDOW_AGG_VAR | SL_WINDOW_AGG_STD)
+#define SL__NEEDS_ENDS (SL_WINDOW_AGG_MIN | SL_WINDOW_AGG_MAX | SL_WINDOW_AGG_FIRST | SL_WINDOW_AGG_LAST)
+
 void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
-  double delta;
-  if (w->aggs & SL_WINDOW_AGG_EWMA) sl__ewma_add(w, a, ts, x);
-  if (w->aggs & SL_WINDOW_AGG_QUANTILE) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]++;
+  unsigned aggs = w->aggs;
+  if (aggs & SL_WINDOW_AGG_EWMA) sl__ewma_add(w, a, ts, x);
+  if (aggs & SL_WINDOW_AGG_QUANTILE) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]++;
   if (a->n == 0) {
     a->min = a->max = a->first = a->last = x;
     a->first_ts = a->last_ts = ts;
   } else {
-    if (x < a->min) a->min = x;
-    if (x > a->max) a->max = x;
     if (ts < a->first_ts) {
       a->first_ts = ts;
       a->first = x;
@@ -46,12 +49,18 @@ void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
       a->last_ts = ts;
       a->last = x;
     }
+    if (aggs & SL__NEEDS_ENDS) {
+      if (x < a->min) a->min = x;
+      if (x > a->max) a->max = x;
+    }
   }
   a->n += 1.0;
   a->sum += x;
-  delta = x - a->mean;
-  a->mean += delta / a->n;
-  a->m2 += delta * (x - a->mean);
+  if (aggs & SL__NEEDS_M2) {
+    double delta = x - a->mean;
+    a->mean += delta / a->n;
+    a->m2 += delta * (x - a->mean);
+  }
 }
 
 /* Removes a value added before. min, max, first and last are not restored:
@@ -70,10 +79,12 @@ void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x) {
   if (w->aggs & SL_WINDOW_AGG_QUANTILE) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]--;
   a->n -= 1.0;
   a->sum -= x;
-  delta = x - a->mean;
-  a->mean -= delta / a->n;
-  a->m2 -= delta * (x - a->mean);
-  if (a->m2 < 0) a->m2 = 0; /* rounding when the rest are all equal */
+  if (w->aggs & SL__NEEDS_M2) {
+    delta = x - a->mean;
+    a->mean -= delta / a->n;
+    a->m2 -= delta * (x - a->mean);
+    if (a->m2 < 0) a->m2 = 0; /* rounding when the rest are all equal */
+  }
 }
 
 void sl__agg_merge(const sl_window *w, sl__agg *into, const sl__agg *from) {
@@ -119,7 +130,7 @@ void sl__agg_out(const sl_window *w, const sl__agg *a, double duration, double *
   unsigned aggs = w->aggs;
   if (aggs & SL_WINDOW_AGG_COUNT) out[pos[0]] = a->n;
   if (aggs & SL_WINDOW_AGG_SUM) out[pos[1]] = a->sum;
-  if (aggs & SL_WINDOW_AGG_MEAN) out[pos[2]] = a->mean;
+  if (aggs & SL_WINDOW_AGG_MEAN) out[pos[2]] = (aggs & SL__NEEDS_M2) ? a->mean : a->sum / a->n;
   if (aggs & SL_WINDOW_AGG_VAR) out[pos[3]] = var;
   if (aggs & SL_WINDOW_AGG_STD) out[pos[4]] = sqrt(var);
   if (aggs & SL_WINDOW_AGG_MIN) out[pos[5]] = a->min;

@@ -176,9 +176,18 @@ static sl_status sl__heaps_room(sl_window *w) {
 
 /* The slot of the event's key, created when new (evicting at the cap). */
 static sl_status sl__key_slot(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, uint32_t *slot) {
-  uint64_t hash = bytes ? sl__key_hash_bytes(id) : sl__key_hash_int(id);
+  uint64_t hash;
   sl__wkey *k;
   sl_status st;
+  if (!bytes && w->last_slot < w->keys.hw) { /* the same integer key again: no hashing */
+    k = sl__keytab_slot(&w->keys, w->last_slot);
+    if (k->live && k->key_len == 0 && k->id == id) {
+      *slot = w->last_slot;
+      if (ts > k->last_seen) k->last_seen = ts;
+      return SL_OK;
+    }
+  }
+  hash = bytes ? sl__key_hash_bytes(id) : sl__key_hash_int(id);
   *slot = sl__keytab_find(&w->keys, hash, id, bytes, len);
   if (*slot != SL__NOPOS) {
     k = sl__keytab_slot(&w->keys, *slot);
@@ -227,6 +236,7 @@ sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t l
       return sl__fail(&w->obj, st, "closed windows wait for %s", st == SL_EFULL ? "sl_window_poll" : "the callback");
   }
   if ((st = sl__key_slot(w, id, bytes, len, ts, &slot)) != SL_OK) return st;
+  w->last_slot = slot;
   k = sl__keytab_slot(&w->keys, slot);
   if ((st = ops->add(w, k, sl__wstate(w, k), ts, x)) != SL_OK)
     return sl__fail(&w->obj, st, "the key's window slots are full");
@@ -241,6 +251,7 @@ sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t l
   if (ts > w->newest) {
     w->newest = ts;
     w->watermark = ts - w->obj.param[SL__WP_LATENESS].i;
+    if (!ops->emits && w->obj.param[SL__WP_TTL].i == 0) return SL_OK; /* nothing closes, nothing expires */
     st = sl__window_drain(w);
     if (st == SL_ECALLBACK) return sl__fail(&w->obj, st, "on_window stopped the delivery");
   }

@@ -244,6 +244,7 @@ sl_status sl__window_build(sl__object **out, const sl__kind *k, const sl__pval *
   w->heap[0].which = SL__HEAP_CLOSE;
   w->heap[1].which = SL__HEAP_TTL;
   w->newest = w->watermark = INT64_MIN;
+  w->last_slot = SL__NOPOS;
   if (sl__window_check(*out) != SL_OK) return SL_ECORRUPT; /* defaults pass: only a payload can fail */
   sl__window_layout(w);
   return r ? sl__load_state(w, r) : SL_OK;

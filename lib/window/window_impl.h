@@ -155,6 +155,7 @@ struct sl_window {
   int backlog;  /* due windows not yet emitted */
   int flushing; /* a flush has windows left to emit */
   sl__keytab keys;
+  uint32_t last_slot; /* slot of the latest push (a hint, checked before use) */
   sl__heap heap[2];
   /* emit queue: a ring of fixed-size records */
   uint8_t *q;
