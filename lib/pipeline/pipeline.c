@@ -43,7 +43,7 @@ static const size_t metric_offset[SL__N_METRIC_STATS] = {
 #undef M
 
 static const char *const pipeline_stats[] = {
-    SL__METRIC_STATS, SL__PIPELINE_COUNTERS(SL__PC_NAME) "pending", "n_features", "handle_allocations",
+    SL__METRIC_STATS, SL__PIPELINE_COUNTERS(SL__PC_NAME) "pending", "n_raw", "n_features", "handle_allocations", "handle_bytes",
     "latency_features_p50", "latency_features_p99", "latency_features_p999", "latency_predict_p50",
     "latency_predict_p99", "latency_predict_p999", "latency_learn_p50", "latency_learn_p99", "latency_learn_p999",
 };
@@ -84,7 +84,22 @@ void sl__pipeline_fill_metrics(const sl_pipeline *p, sl_pipeline_metrics *m) {
   m->challenger_rmse_window = cw[3];
 }
 
-static double allocations_of(const void *h) { return h ? (double)((const sl__object *)h)->mem.allocations : 0.0; }
+/* Allocation calls (bytes = 0) or bytes held (bytes = 1) of the pipeline and every handle it holds. */
+static double sum_handles(const sl_pipeline *p, int bytes) {
+  const void *h[5];
+  double n = 0;
+  size_t k;
+  h[0] = p;
+  h[1] = p->model[0];
+  h[2] = p->model[1];
+  h[3] = p->drift;
+  h[4] = p->replay;
+  for (k = 0; k < 5 + p->lay.n_win; k++) {
+    const sl__object *o = (const sl__object *)(k < 5 ? h[k] : p->lay.win[k - 5].w);
+    if (o) n += bytes ? (double)o->mem.bytes : (double)o->mem.allocations;
+  }
+  return n;
+}
 
 static double pipeline_stat(const sl__object *o, size_t i) {
   const sl_pipeline *p = (const sl_pipeline *)o;
@@ -98,17 +113,13 @@ static double pipeline_stat(const sl__object *o, size_t i) {
   i -= SL__PC_N;
   switch (i) {
   case 0: return (double)p->pend.n_live;
-  case 1: return (double)sl__layout_size(&p->lay);
-  case 2: {
-    double n = allocations_of(p) + allocations_of(p->model[0]) + allocations_of(p->model[1]) +
-               allocations_of(p->drift) + allocations_of(p->replay);
-    size_t k;
-    for (k = 0; k < p->lay.n_win; k++) n += allocations_of(p->lay.win[k].w);
-    return n;
-  }
+  case 1: return (double)p->lay.n_raw;
+  case 2: return (double)sl__layout_size(&p->lay);
+  case 3: return sum_handles(p, 0);
+  case 4: return sum_handles(p, 1);
   default: {
     static const double q[3] = {0.5, 0.99, 0.999};
-    i -= 3;
+    i -= 5;
     return sl__hist_quantile(&p->lat[i / 3], q[i % 3]);
   }
   }

@@ -9,7 +9,7 @@ set -e
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build-fuzz}
 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-SRC="$(ls lib/core/*.c lib/stream/*.c)"
+SRC="$(ls lib/*/*.c)"
 mkdir -p "$BUILD"
 case "${1:-replay}" in
 replay)
