@@ -36,7 +36,12 @@ PC_REQUIRES_PRIVATE := libzstd
 endif
 LIBS := $(ZSTD_LIBS) -lm
 
-HAVE_MODULES := core $(foreach m,$(MODULES),$(if $(wildcard lib/$(m)/*.c),$(m)))
+# A module pulls in the modules it calls (the adaptive tree uses ADWIN; the
+# pipeline drives every handle).
+DEPS_model := drift
+DEPS_pipeline := window model drift replay
+WANT_MODULES := $(sort $(MODULES) $(foreach m,$(MODULES),$(DEPS_$(m))) $(foreach m,$(MODULES),$(foreach d,$(DEPS_$(m)),$(DEPS_$(d)))))
+HAVE_MODULES := core $(foreach m,$(WANT_MODULES),$(if $(wildcard lib/$(m)/*.c),$(m)))
 SRC := $(foreach m,$(HAVE_MODULES),$(wildcard lib/$(m)/*.c))
 HDR := $(wildcard include/*.h include/streamlearn/*.h) $(foreach m,$(HAVE_MODULES),$(wildcard lib/$(m)/*.h))
 OBJ_STATIC := $(SRC:%.c=$(BUILD)/static/%.o)
@@ -103,7 +108,7 @@ test-c: $(TEST_BIN)
 	@status=0; for t in $(TEST_BIN); do echo "== $$t"; $(TEST_WRAP) $$t $(TEST_ARGS) || status=1; done; exit $$status
 
 test-conformance: shared
-	@SL_LIBRARY=$(abspath $(SHARED_LIB)) sh tests/conformance/run.sh
+	@SL_LIBRARY=$(abspath $(SHARED_LIB)) SL_MODULES="$(HAVE_MODULES)" sh tests/conformance/run.sh
 
 # ---- install -----------------------------------------------------------------
 
@@ -182,3 +187,8 @@ $(BUILD)/bench/%: bench/%.c bench/bench.c bench/bench.h $(STATIC_LIB)
 	$(CC) $(CPPFLAGS_ALL) -DSL_STATIC_DEFINE -Ibench -O2 -g -o $@ $< bench/bench.c $(STATIC_LIB) $(LIBS)
 
 bench-build: $(BENCH_BIN)
+
+# Every benchmark, one report in $(BUILD)/bench/report.md (BENCH_ARGS=--quick for CI sizes,
+# --compare to run the River / VW comparisons too).
+bench:
+	BUILD=$(BUILD) sh bench/run.sh $(BENCH_ARGS)
