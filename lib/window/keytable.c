@@ -1,11 +1,13 @@
 /* The key table: open addressing with linear probing over (tag, slot)
  * entries, at most half full, deletion by backward shift (no tombstones).
- * Per-key slots live in chunks of up to 256, allocated when a new key finds
- * no free slot; freed slots are reused last-in first-out. */
+ * Per-key slots live in chunks of up to 256 slots and 1 MiB (at least one
+ * slot), allocated when a new key finds no free slot; freed slots are
+ * reused last-in first-out. */
 #include "window_impl.h"
 #include "../core/rng.h"
 
 #define SL__CHUNK_SLOTS 256
+#define SL__CHUNK_BYTES ((size_t)1 << 20)
 
 uint64_t sl__key_hash_int(uint64_t key) { return sl__mix64(key ^ 0x5bd1e9955bd1e995ull); }
 uint64_t sl__key_hash_bytes(uint64_t id) { return sl__mix64(id ^ 0x27d4eb2f165667c5ull); }
@@ -14,6 +16,7 @@ sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot
   SL__MEMSET(t, 0, sizeof *t);
   t->slot_size = slot_size;
   t->chunk_slots = key_cap < SL__CHUNK_SLOTS ? key_cap : SL__CHUNK_SLOTS;
+  if (t->chunk_slots * slot_size > SL__CHUNK_BYTES) t->chunk_slots = SL__CHUNK_BYTES / slot_size ? SL__CHUNK_BYTES / slot_size : 1;
   t->max_chunks = (key_cap + t->chunk_slots - 1) / t->chunk_slots;
   t->free_head = SL__NOPOS;
   t->chunks = (uint8_t **)sl__alloc_array(m, t->max_chunks, sizeof *t->chunks);
