@@ -36,8 +36,23 @@ uint64_t sl__rng_next(sl__rng *r) {
 double sl__rng_uniform(sl__rng *r) { return (double)(sl__rng_next(r) >> 11) * 0x1.0p-53; }
 
 uint64_t sl__rng_below(sl__rng *r, uint64_t n) {
-  uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-  uint64_t x;
+  uint64_t m, limit, x;
+  uint32_t lo, n32 = (uint32_t)n;
+  if (n <= UINT32_MAX) {
+    /* Lemire 2019: a multiply and a shift; divides only on the rare
+     * rejection path, so sampling loops carry no division. */
+    m = (sl__rng_next(r) >> 32) * n;
+    lo = (uint32_t)m;
+    if (lo < n32) {
+      uint32_t reject = (uint32_t)(0u - n32) % n32; /* 2^32 mod n */
+      while (lo < reject) {
+        m = (sl__rng_next(r) >> 32) * n;
+        lo = (uint32_t)m;
+      }
+    }
+    return m >> 32;
+  }
+  limit = UINT64_MAX - UINT64_MAX % n;
   do x = sl__rng_next(r);
   while (x >= limit);
   return x % n;

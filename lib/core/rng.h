@@ -13,7 +13,8 @@ void sl__rng_seed(sl__rng *r, uint64_t seed);
 uint64_t sl__rng_next(sl__rng *r);
 /* Uniform in [0, 1) with 53 random bits. */
 double sl__rng_uniform(sl__rng *r);
-/* Uniform integer in [0, n) without modulo bias; n > 0. */
+/* Uniform integer in [0, n) without modulo bias; n > 0. Below 2^32 it
+ * costs a multiply and a shift (no division on the usual path). */
 uint64_t sl__rng_below(sl__rng *r, uint64_t n);
 /* Standard normal (Marsaglia polar method; no cached spare, so the state is
  * the four words alone). */

@@ -66,15 +66,15 @@ static size_t cb_place(sl_replay *r, double target) {
     return slot;
   }
   if (!c->full[cls]) {
-    do slot = (size_t)sl__replay_below(&r->rng, r->size);
+    do slot = (size_t)sl__rng_below(&r->rng, r->size);
     while (c->held[sl__replay_class_of(r, slot)] != c->held_max);
     c->held[sl__replay_class_of(r, slot)]--;
     c->held[cls]++;
     cb_mark_largest(c);
     return slot;
   }
-  if (sl__replay_below(&r->rng, c->seen_c[cls]) >= c->held[cls]) return SL_REPLAY_NOT_STORED;
-  do slot = (size_t)sl__replay_below(&r->rng, r->size);
+  if (sl__rng_below(&r->rng, c->seen_c[cls]) >= c->held[cls]) return SL_REPLAY_NOT_STORED;
+  do slot = (size_t)sl__rng_below(&r->rng, r->size);
   while (sl__replay_class_of(r, slot) != cls);
   return slot;
 }

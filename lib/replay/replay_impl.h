@@ -99,25 +99,6 @@ double sl__replay_stat(const sl__object *o, size_t i);
 size_t sl__replay_ring_place(sl_replay *r);
 /* Uniform draws over the records held (fifo, reservoir, class_balanced). */
 sl_status sl__replay_draw_uniform(sl_replay *r, size_t k, int replace, double *is_w);
-/* Uniform integer in [0, n), n > 0, unbiased. Below 2^32 it takes a
- * multiply and a shift (Lemire 2019), dividing only on the rare rejection
- * path, so sampling's hot loop has no division. */
-static inline uint64_t sl__replay_below(sl__rng *g, uint64_t n) {
-  uint64_t m;
-  uint32_t lo, n32 = (uint32_t)n;
-  if (n > UINT32_MAX) return sl__rng_below(g, n);
-  m = (sl__rng_next(g) >> 32) * n;
-  lo = (uint32_t)m;
-  if (lo < n32) {
-    uint32_t reject = (uint32_t)(0u - n32) % n32; /* 2^32 mod n */
-    while (lo < reject) {
-      m = (sl__rng_next(g) >> 32) * n;
-      lo = (uint32_t)m;
-    }
-  }
-  return m >> 32;
-}
-
 /* Class of the record in `slot` (class_balanced targets are class ids). */
 static inline size_t sl__replay_class_of(const sl_replay *r, size_t slot) { return (size_t)r->y[slot]; }
 

@@ -14,7 +14,7 @@ static size_t reservoir_place(sl_replay *r, double target) {
   uint64_t j;
   (void)target;
   if (r->size < r->capacity) return r->size++;
-  j = sl__replay_below(&r->rng, r->seen);
+  j = sl__rng_below(&r->rng, r->seen);
   return j < r->capacity ? (size_t)j : SL_REPLAY_NOT_STORED;
 }
 

@@ -10,13 +10,13 @@ static void draw_distinct(sl_replay *r, size_t k) {
   uint8_t *mark = r->mark;
   size_t i = 0, j, n = r->size;
   for (j = n - k; j < n; j++) {
-    size_t t = (size_t)sl__replay_below(&r->rng, j + 1);
+    size_t t = (size_t)sl__rng_below(&r->rng, j + 1);
     if (mark[t >> 3] & (1u << (t & 7))) t = j;
     mark[t >> 3] |= (uint8_t)(1u << (t & 7));
     out[i++] = (uint32_t)t;
   }
   for (i = k; i > 1; i--) {
-    size_t t = (size_t)sl__replay_below(&r->rng, i);
+    size_t t = (size_t)sl__rng_below(&r->rng, i);
     uint32_t tmp = out[i - 1];
     out[i - 1] = out[t];
     out[t] = tmp;
@@ -27,7 +27,7 @@ static void draw_distinct(sl_replay *r, size_t k) {
 sl_status sl__replay_draw_uniform(sl_replay *r, size_t k, int replace, double *is_w) {
   size_t i;
   if (replace)
-    for (i = 0; i < k; i++) r->picked[i] = (uint32_t)sl__replay_below(&r->rng, r->size);
+    for (i = 0; i < k; i++) r->picked[i] = (uint32_t)sl__rng_below(&r->rng, r->size);
   else
     draw_distinct(r, k);
   if (is_w)
