@@ -4,7 +4,10 @@
  * payload the target frames with valid checksums, so mutations reach the
  * pipeline's own parser and the nested handles'. A load must succeed or be
  * refused with a status, never crash or leak; a loaded pipeline must save
- * back identically and survive a few events and labels.
+ * back identically and survive a few events and labels. A checkpoint may
+ * legitimately ask for a lot of memory (its parameters size the tables),
+ * so loads run on an allocator holding at most 64 MiB, as a host loading
+ * checkpoints it does not trust should: more is refused with SL_ENOMEM.
  * Seeds: tests/fuzz/seed_pipeline_load.c writes corpus/pipeline_load. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +17,24 @@
 #include "streamlearn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static size_t held;
+
+static void *capped_alloc(void *ctx, size_t n) {
+  void *p;
+  (void)ctx;
+  if (n > ((size_t)64 << 20) - held || !(p = malloc(n))) return NULL;
+  held += n;
+  return p;
+}
+
+static void capped_free(void *ctx, void *p, size_t n) {
+  (void)ctx;
+  held -= n;
+  free(p);
+}
+
+static const sl_allocator capped = {sizeof(sl_allocator), capped_alloc, capped_free, NULL};
 
 static void put_le(uint8_t *b, uint64_t v, int n) {
   int i;
@@ -75,12 +96,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     in = data + 1;
     len = size - 1;
   }
-  if (sl_pipeline_load_mem(&p, in, len, NULL) == SL_OK) {
+  if (sl_pipeline_load_mem(&p, in, len, &capped) == SL_OK) {
     exercise(p, in, len, len > 11 && (in[10] & SL_SAVE_COMPRESS));
     sl_pipeline_free(p);
   } else if (p) {
     abort(); /* a refused load leaves no handle */
   }
   free(framed);
+  if (held) abort(); /* a leak */
   return 0;
 }
