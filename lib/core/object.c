@@ -361,6 +361,7 @@ static sl_status sl__emit_body(const void *ctx, sl__writer *w) {
 
 /* Reads the parameter block into `p` (defaults for any not saved). */
 static sl_status sl__read_params(const sl__kind *k, sl__reader *r, sl__pval *p, int *started) {
+  uint64_t seen = 0; /* SL__MAX_PARAMS <= 64 */
   size_t i, n;
   sl__params_default(k, p);
   n = sl__get_u16(r);
@@ -374,6 +375,8 @@ static sl_status sl__read_params(const sl__kind *k, sl__reader *r, sl__pval *p, 
     if (r->st != SL_OK) break;
     idx = sl__param_index(k, name);
     if (idx < 0) return SL_EVERSION; /* written by a newer library */
+    if (seen >> idx & 1) return SL_ECORRUPT; /* the same name twice */
+    seen |= (uint64_t)1 << idx;
     if (k->params[idx].type == SL_PARAM_DOUBLE) {
       p[idx].d = sl__get_f64(r);
       v = p[idx].d;
