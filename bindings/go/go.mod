@@ -1,0 +1,3 @@
+module github.com/streamlearn/streamlearn-go
+
+go 1.21
