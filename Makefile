@@ -100,8 +100,10 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(wildcard tests/support/*.h) $(STAT
 	$(CC) $(CPPFLAGS_ALL) -DSL_STATIC_DEFINE -Itests $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC_LIB) \
 	  -lcriterion $(LIBS)
 
-# Criterion suites, then the conformance tests against River / scikit-learn.
-test: test-c test-conformance
+# Criterion suites, the conformance tests against River / scikit-learn, the
+# command-line tool's tests (when its modules are built).
+CLI_READY := $(and $(filter model,$(HAVE_MODULES)),$(filter drift,$(HAVE_MODULES)),$(filter stream,$(HAVE_MODULES)))
+test: test-c test-conformance $(if $(CLI_READY),test-cli)
 	@echo "all test suites passed"
 
 test-c: $(TEST_BIN)
@@ -112,7 +114,7 @@ test-conformance: shared
 
 # ---- install -----------------------------------------------------------------
 
-install: lib
+install: lib $(if $(CLI_READY),install-cli)
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/streamlearn
 	install -m 644 include/streamlearn.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/streamlearn/*.h $(DESTDIR)$(INCLUDEDIR)/streamlearn/
@@ -162,7 +164,9 @@ clean:
 
 help:
 	@echo "make            static + shared library in $(BUILD)/"
-	@echo "make test       every Criterion suite and the conformance tests"
+	@echo "make demo       the command-line tool on a drifting built-in stream (plot in $(BUILD)/demo.svg)"
+	@echo "make test       every Criterion suite, the conformance tests, the tool's tests"
+	@echo "make bench      every benchmark, one report in $(BUILD)/bench/report.md"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=  (headers, libraries, pkg-config file)"
 	@echo "make abi-check  exported symbols == abi/symbols.txt"
 	@echo "make asan       test suites under AddressSanitizer + UBSan"
@@ -192,3 +196,5 @@ bench-build: $(BENCH_BIN)
 # --compare to run the River / VW comparisons too).
 bench:
 	BUILD=$(BUILD) sh bench/run.sh $(BENCH_ARGS)
+
+include examples/streamlearn/streamlearn.mk
