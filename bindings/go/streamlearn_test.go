@@ -122,4 +122,3 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 		t.Fatal("a closed handle reports state")
 	}
 }
-
