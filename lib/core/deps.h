@@ -8,6 +8,11 @@
  *   SL_NO_MALLOC   no default allocator: every handle needs an sl_allocator.
  *   SL_HAVE_ZSTD   zstd-compressed checkpoints.
  *   SL_NO_STDIO    leave out the parts that need files (file helpers).
+ *   SL_KINDS_SELECTED  keep in the dispatch tables only the kinds named by
+ *                  SL_KIND_<HANDLE>_<KIND> macros (-DSL_KINDS_SELECTED
+ *                  -DSL_KIND_DRIFT_PAGE_HINKLEY): other kinds give SL_EKIND
+ *                  and, from a static archive, are not linked. Default: all.
+ *   SL__MAX_PARAMS, SL__ERR_LEN  sizes of every handle head (object.h).
  */
 #ifndef SL_CORE_DEPS_H
 #define SL_CORE_DEPS_H

@@ -47,8 +47,18 @@ enum {
   SL__HANDLE_STREAM = 6
 };
 
+/* Every handle head holds SL__MAX_PARAMS parameter values (8 bytes each)
+ * and an SL__ERR_LEN-byte last-error text. A build may lower both (the
+ * firmware build does: -DSL__MAX_PARAMS=24 -DSL__ERR_LEN=48); a longer
+ * detail is cut, and SL__MAX_PARAMS must cover the largest parameter table
+ * of the kinds built (firmware/fw_test.h FW_CHECK_PARAMS_FIT checks every
+ * kind on the target). */
+#ifndef SL__MAX_PARAMS
 #define SL__MAX_PARAMS 48
+#endif
+#ifndef SL__ERR_LEN
 #define SL__ERR_LEN 160
+#endif
 
 typedef union sl__pval {
   double d;

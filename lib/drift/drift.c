@@ -1,11 +1,30 @@
 /* sl_drift dispatch: argument checks, then the kind's operations. */
 #include "drift_impl.h"
 
-static const sl__kind *const sl__drift_kinds[] = {
-    [SL_DRIFT_ADWIN] = &sl__adwin_kind, [SL_DRIFT_PAGE_HINKLEY] = &sl__page_hinkley_kind,
-    [SL_DRIFT_DDM] = &sl__ddm_kind,     [SL_DRIFT_EDDM] = &sl__eddm_kind,
-    [SL_DRIFT_HDDM_A] = &sl__hddm_a_kind, [SL_DRIFT_HDDM_W] = &sl__hddm_w_kind,
+/* The kinds by public id; a build with SL_KINDS_SELECTED keeps only those
+ * named by SL_KIND_DRIFT_<KIND> (lib/core/deps.h), the rest are SL_EKIND. */
+static const sl__kind *const sl__drift_kinds[SL_DRIFT_KSWIN + 1] = {
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_DRIFT_ADWIN)
+    [SL_DRIFT_ADWIN] = &sl__adwin_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_DRIFT_PAGE_HINKLEY)
+    [SL_DRIFT_PAGE_HINKLEY] = &sl__page_hinkley_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_DRIFT_DDM)
+    [SL_DRIFT_DDM] = &sl__ddm_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_DRIFT_EDDM)
+    [SL_DRIFT_EDDM] = &sl__eddm_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_DRIFT_HDDM_A)
+    [SL_DRIFT_HDDM_A] = &sl__hddm_a_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_DRIFT_HDDM_W)
+    [SL_DRIFT_HDDM_W] = &sl__hddm_w_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_DRIFT_KSWIN)
     [SL_DRIFT_KSWIN] = &sl__kswin_kind,
+#endif
 };
 
 const sl__handle_class sl__drift_class = {"drift", SL__HANDLE_DRIFT, sl__drift_kinds,

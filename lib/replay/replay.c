@@ -2,11 +2,21 @@
  * the kind's operations. */
 #include "replay_impl.h"
 
-static const sl__kind *const sl__replay_kinds[] = {
+/* The kinds by public id; a build with SL_KINDS_SELECTED keeps only those
+ * named by SL_KIND_REPLAY_<KIND> (lib/core/deps.h), the rest are SL_EKIND. */
+static const sl__kind *const sl__replay_kinds[SL_REPLAY_CLASS_BALANCED + 1] = {
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_REPLAY_FIFO)
     [SL_REPLAY_FIFO] = &sl__fifo_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_REPLAY_RESERVOIR)
     [SL_REPLAY_RESERVOIR] = &sl__reservoir_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_REPLAY_PRIORITIZED)
     [SL_REPLAY_PRIORITIZED] = &sl__prioritized_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_REPLAY_CLASS_BALANCED)
     [SL_REPLAY_CLASS_BALANCED] = &sl__class_balanced_kind,
+#endif
 };
 
 const sl__handle_class sl__replay_class = {"replay", SL__HANDLE_REPLAY, sl__replay_kinds,

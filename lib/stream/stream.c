@@ -2,16 +2,36 @@
  * (build, restart, save, load) every generator shares. */
 #include "stream_impl.h"
 
-static const sl__kind *const sl__stream_kinds[] = {
+/* The kinds by public id; a build with SL_KINDS_SELECTED keeps only those
+ * named by SL_KIND_STREAM_<KIND> (lib/core/deps.h), the rest are SL_EKIND. */
+static const sl__kind *const sl__stream_kinds[SL_STREAM_CONCEPT_DRIFT + 1] = {
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_SEA)
     [SL_STREAM_SEA] = &sl__sea_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_AGRAWAL)
     [SL_STREAM_AGRAWAL] = &sl__agrawal_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_HYPERPLANE)
     [SL_STREAM_HYPERPLANE] = &sl__hyperplane_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_RANDOM_RBF)
     [SL_STREAM_RANDOM_RBF] = &sl__random_rbf_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_STAGGER)
     [SL_STREAM_STAGGER] = &sl__stagger_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_LED)
     [SL_STREAM_LED] = &sl__led_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_SINE)
     [SL_STREAM_SINE] = &sl__sine_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_FRIEDMAN)
     [SL_STREAM_FRIEDMAN] = &sl__friedman_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_STREAM_CONCEPT_DRIFT)
     [SL_STREAM_CONCEPT_DRIFT] = &sl__concept_drift_kind,
+#endif
 };
 
 const sl__handle_class sl__stream_class = {"stream", SL__HANDLE_STREAM, sl__stream_kinds,

@@ -2,10 +2,24 @@
  * public calls with their argument checks. Event-time work is eventtime.c's. */
 #include "window_impl.h"
 
-static const sl__kind *const sl__window_kinds[] = {
-    [SL_WINDOW_TUMBLING] = &sl__tumbling_kind, [SL_WINDOW_HOPPING] = &sl__hopping_kind,
-    [SL_WINDOW_SLIDING] = &sl__sliding_kind,   [SL_WINDOW_SESSION] = &sl__session_kind,
+/* The kinds by public id; a build with SL_KINDS_SELECTED keeps only those
+ * named by SL_KIND_WINDOW_<KIND> (lib/core/deps.h), the rest are SL_EKIND. */
+static const sl__kind *const sl__window_kinds[SL_WINDOW_COUNT + 1] = {
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_WINDOW_TUMBLING)
+    [SL_WINDOW_TUMBLING] = &sl__tumbling_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_WINDOW_HOPPING)
+    [SL_WINDOW_HOPPING] = &sl__hopping_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_WINDOW_SLIDING)
+    [SL_WINDOW_SLIDING] = &sl__sliding_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_WINDOW_SESSION)
+    [SL_WINDOW_SESSION] = &sl__session_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_WINDOW_COUNT)
     [SL_WINDOW_COUNT] = &sl__count_kind,
+#endif
 };
 
 const sl__handle_class sl__window_class = {"window", SL__HANDLE_WINDOW, sl__window_kinds,
