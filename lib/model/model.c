@@ -2,18 +2,39 @@
  * then the kind's operations. */
 #include "model_impl.h"
 
-/* Kinds register here as their files land; a missing kind is SL_EKIND. */
+/* The kinds by public id; a build with SL_KINDS_SELECTED keeps only those
+ * named by SL_KIND_MODEL_<KIND> (lib/core/deps.h), the rest are SL_EKIND. */
 static const sl__kind *const sl__model_kinds[SL_MODEL_HOEFFDING_ADAPTIVE_TREE + 1] = {
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_LINEAR_REGRESSION)
     [SL_MODEL_LINEAR_REGRESSION] = &sl__linear_regression_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_LOGISTIC_REGRESSION)
     [SL_MODEL_LOGISTIC_REGRESSION] = &sl__logistic_regression_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_SOFTMAX_REGRESSION)
     [SL_MODEL_SOFTMAX_REGRESSION] = &sl__softmax_regression_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_LINEAR_SVM)
     [SL_MODEL_LINEAR_SVM] = &sl__linear_svm_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_PA_CLASSIFIER)
     [SL_MODEL_PA_CLASSIFIER] = &sl__pa_classifier_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_PA_REGRESSOR)
     [SL_MODEL_PA_REGRESSOR] = &sl__pa_regressor_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_EWC_LINEAR)
     [SL_MODEL_EWC_LINEAR] = &sl__ewc_linear_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_EWC_LOGISTIC)
     [SL_MODEL_EWC_LOGISTIC] = &sl__ewc_logistic_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_HOEFFDING_TREE)
     [SL_MODEL_HOEFFDING_TREE] = &sl__hoeffding_tree_kind,
+#endif
+#if !defined(SL_KINDS_SELECTED) || defined(SL_KIND_MODEL_HOEFFDING_ADAPTIVE_TREE)
     [SL_MODEL_HOEFFDING_ADAPTIVE_TREE] = &sl__hoeffding_adaptive_tree_kind,
+#endif
 };
 
 const sl__handle_class sl__model_class = {"model", SL__HANDLE_MODEL, sl__model_kinds,
