@@ -296,13 +296,15 @@ static sl_status ad_save(const sl__object *o, sl__writer *wr) {
 
 /* Reads the window saved by ad_save, checking its shape: rows within the
  * cap, at most max_buckets summaries a row, a non-empty last row, and a
- * width equal to the values the summaries hold. */
+ * width equal to the values the summaries hold. The sums are taken as
+ * saved, infinite or NaN too: finite values near the top of the double
+ * range overflow them, in River as here, and such a state must load. */
 static void ad_load(sl__adwin *w, sl__reader *r) {
   double held = 0.0;
   uint32_t i;
   sl__drift_load_head(&w->base, r);
-  w->total = sl__get_finite(r);
-  w->variance = sl__get_finite(r);
+  w->total = sl__get_f64(r);
+  w->variance = sl__get_f64(r);
   w->width = sl__get_finite(r);
   w->tick = sl__get_u64(r);
   w->phase = w->tick % (uint64_t)w->base.obj.param[AD_CLOCK].i;
@@ -313,7 +315,7 @@ static void ad_load(sl__adwin *w, sl__reader *r) {
     uint32_t k, c = (uint32_t)sl__get_count(r, w->per_row - 1);
     w->count[i] = w->head[i] = 0;
     for (k = 0; k < c; k++) {
-      double s = sl__get_finite(r), v = sl__get_finite(r);
+      double s = sl__get_f64(r), v = sl__get_f64(r);
       ad_row_push(w, i, s, v);
     }
     held += (double)c * (double)((uint64_t)1 << i);

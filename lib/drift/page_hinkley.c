@@ -91,12 +91,16 @@ static sl_status ph_build(sl__object **out, const sl__pval *params, sl__reader *
   if (!r) return SL_OK;
   sl__drift_load_head(d, r);
   p->n = sl__get_u64(r);
-  p->mean = sl__get_finite(r);
-  p->sum_inc = sl__get_finite(r);
-  p->sum_dec = sl__get_finite(r);
+  /* Taken as saved, infinite or NaN too: finite values near the top of the
+   * double range overflow the sums, in River as here, and such a state must
+   * load. The extremes only ever take a sum's value when it is smaller
+   * (larger), so they are never NaN. */
+  p->mean = sl__get_f64(r);
+  p->sum_inc = sl__get_f64(r);
+  p->sum_dec = sl__get_f64(r);
   p->min_inc = sl__get_f64(r);
-  p->max_dec = sl__get_finite(r);
-  sl__expect(r, p->min_inc == p->min_inc && p->min_inc > -HUGE_VAL);
+  p->max_dec = sl__get_f64(r);
+  sl__expect(r, p->min_inc == p->min_inc && p->max_dec == p->max_dec);
   return r->st;
 }
 

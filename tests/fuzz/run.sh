@@ -3,7 +3,8 @@
 #   sh tests/fuzz/run.sh replay          every corpus through its target, built with
 #                                        $CC (gcc by default) + ASan/UBSan: a regression test
 #   sh tests/fuzz/run.sh fuzz csv [sec]  libFuzzer (clang -fsanitize=fuzzer,address) for sec
-#                                        seconds (default 120); new inputs go to corpus/csv
+#                                        seconds (default 120); new inputs go to corpus/csv,
+#                                        crashing ones to $BUILD/crash-*
 # Builds into build-fuzz/ (override with BUILD=...).
 set -e
 cd "$(dirname "$0")/../.."
@@ -24,10 +25,12 @@ replay)
 fuzz)
   name=${2:-csv}
   secs=${3:-120}
-  clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Ilib -DSL_STATIC_DEFINE \
-    -o "$BUILD/fuzz_$name" "tests/fuzz/fuzz_$name.c" $SRC -lm
+  clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Ilib \
+    -DSL_STATIC_DEFINE -o "$BUILD/fuzz_$name" "tests/fuzz/fuzz_$name.c" $SRC -lm
   mkdir -p "$BUILD/corpus_$name"
-  "$BUILD/fuzz_$name" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+  # inputs up to 4 KiB, or the largest seed (whole checkpoints can be larger)
+  maxlen=$(find "tests/fuzz/corpus/$name" -type f -size +4k -exec wc -c {} \; | sort -n | tail -1 | cut -d' ' -f1)
+  "$BUILD/fuzz_$name" -max_total_time="$secs" -max_len="${maxlen:-4096}" -timeout=10 -artifact_prefix="$BUILD/" \
     "$BUILD/corpus_$name" "tests/fuzz/corpus/$name"
   # keep a minimal set of the inputs that cover something new
   mkdir -p "$BUILD/min_$name"
