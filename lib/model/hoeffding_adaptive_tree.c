@@ -194,6 +194,7 @@ static void hat_dist(ht_tree *t, const double *x, double *acc) {
   size_t c;
   memset(acc, 0, t->C * sizeof *acc);
   if (!n) return;
+  sl__ht_memo_sync(t, x);
   while (!n->is_leaf) {
     const ht_branch *b = (const ht_branch *)n;
     int i = sl__ht_branch_no(t, b, x);

@@ -134,7 +134,7 @@ void sl__ht_reset(sl_model *m) {
   t->weight_seen = 0.0;
   memset(t->seen, 0, sizeof t->seen);
   t->since_check = t->split_failures = t->n_alternate = t->n_pruned = t->n_switched = 0;
-  t->memo_leaf = NULL;
+  t->memo_valid = 0;
   sl__rng_seed(&t->rng, (uint64_t)m->obj.param[HT_P_SEED].i);
 }
 
@@ -150,14 +150,16 @@ double sl__ht_output(const ht_tree *t, const double *dist, double *p, size_t n) 
 
 sl_status sl__ht_learn_begin(ht_tree *t, const double *x, double y, double w) {
   size_t f;
-  for (f = 0; f < t->F; f++)
-    if (t->nominal[f] && !(x[f] >= 0 && x[f] < (double)t->V && x[f] == floor(x[f])))
-      return sl__fail(&t->base.obj, SL_EINVAL, "nominal feature %z is not a value index below max_nominal_values (%z)",
-                      f, t->V);
+  if (t->n_nominal)
+    for (f = 0; f < t->F; f++)
+      if (t->nominal[f] && !(x[f] >= 0 && x[f] < (double)t->V && x[f] == floor(x[f])))
+        return sl__fail(&t->base.obj, SL_EINVAL, "nominal feature %z is not a value index below max_nominal_values (%z)",
+                        f, t->V);
   if (!t->root && (sl__ht_rank_reserve(t, 1) != SL_OK || !(t->root = (ht_node *)sl__ht_leaf_new(t, 0, 1))))
     return sl__fail(&t->base.obj, SL_ENOMEM, "no memory for the root leaf");
   t->seen[(unsigned)y] = 1;
   t->weight_seen += w;
+  sl__ht_memo_sync(t, x);
   return SL_OK;
 }
 
@@ -230,20 +232,12 @@ static sl_status vfdt_learn(sl_model *m, const sl__row *x, double y, double w) {
   ht_tree *t = (ht_tree *)m;
   const sl__pval *p = ht_p(t);
   unsigned c = (unsigned)y;
-  ht_node **slot = &t->root;
+  ht_node **slot;
   ht_leaf *l;
-  int direct = 1;
+  int direct;
   sl_status st = sl__ht_learn_begin(t, x->dense, y, w);
   if (st != SL_OK) return st;
-  while (!(*slot)->is_leaf) {
-    ht_branch *b = (ht_branch *)*slot;
-    int i = sl__ht_branch_no(t, b, x->dense);
-    if (i < 0) { /* River grows a branch for the new value, else follows the heaviest path */
-      direct = 0;
-      if ((i = sl__ht_add_branch(t, b, x->dense)) < 0) i = (int)sl__ht_most_common(b);
-    }
-    slot = &b->child[i];
-  }
+  slot = sl__ht_learn_slot(t, x->dense, &direct);
   l = (ht_leaf *)*slot;
   sl__ht_leaf_learn(t, l, x->dense, c, w, p[HT_P_LEAF_PREDICTION].i == HT_PRED_NBA);
   if (direct && l->obs) {
@@ -261,7 +255,9 @@ static sl_status vfdt_learn(sl_model *m, const sl__row *x, double y, double w) {
 
 /* River's predict_proba_one: the distribution of the leaf x reaches, into t->votes. */
 static void vfdt_dist(ht_tree *t, const sl__row *x) {
-  const ht_leaf *l = (const ht_leaf *)*sl__ht_find_slot(t, x->dense);
+  const ht_leaf *l;
+  sl__ht_memo_sync(t, x->dense);
+  l = (const ht_leaf *)*sl__ht_find_slot(t, x->dense);
   if (l) sl__ht_leaf_predict(t, l, x->dense, t->votes);
   else memset(t->votes, 0, t->C * sizeof(double));
 }

@@ -57,10 +57,12 @@ enum { HT_SPLIT_NUMERIC, HT_SPLIT_NOMINAL_BINARY, HT_SPLIT_NOMINAL_MULTIWAY };
 extern const sl_param_info sl__ht_params[HT_N_HAT_PARAMS];
 
 #define HT_NO_CHILD 0xFFu
-/* Doubles per (numeric feature, class) record of a Gaussian observer:
- * weight, mean, M2 (Welford), min, max, variance, 0.5 * log(variance). */
-#define HT_GAUSS 7
-/* 0.5 * log(variance) not computed yet (a real one is below 355). */
+/* The Gaussian observers of one class at a leaf, structure of arrays: the
+ * class's weight (every enabled numeric feature has seen the same), then one
+ * array per field below, each indexed by the numeric feature's rank
+ * (t->off[f]). The variance and 0.5 * log(variance) are caches for naive
+ * Bayes, stale while the log is HT_HLV_UNSET (a real one is below 355). */
+enum { HT_G_MEAN, HT_G_M2, HT_G_MIN, HT_G_MAX, HT_G_VAR, HT_G_HLV, HT_G_FIELDS };
 #define HT_HLV_UNSET 1e300
 
 /* ---- nodes --------------------------------------------------------------- */
@@ -129,7 +131,10 @@ struct ht_tree {
   const ht_hooks *hooks; /* adaptive tree only */
   size_t C, V, F;         /* max classes, max nominal values, features */
   uint8_t *nominal;       /* [F] 1 = nominal feature */
-  size_t *off;            /* [F] offset (in doubles) of each feature in an observer block */
+  size_t n_nominal;       /* nominal features */
+  size_t n_numeric;       /* numeric features (Fn) */
+  size_t *off;            /* [F] numeric: rank among the numeric features; nominal: offset (in doubles) of its table */
+  size_t gstride;         /* doubles of one class's Gaussian observers: 1 + HT_G_FIELDS * Fn */
   size_t obs_doubles;     /* doubles of observer data; the class order follows */
   size_t obs_bytes, leaf_bytes, branch_bytes[2]; /* branch_bytes[0]: binary, [1]: multiway */
   ht_node *root;
@@ -149,12 +154,18 @@ struct ht_tree {
   double *fmerit;   /* [F] best merit per feature, -inf if none */
   uint8_t *fhas;    /* [F] feature produced a suggestion */
   double *votes;    /* [C] */
-  /* The last naive Bayes posterior (predict then learn the same example
-   * computes it twice): valid while `epoch` has not moved. */
+  double *sigma;    /* [C] split search: each class's Gaussian sigma for one feature */
+  /* The last example (predict then learn the same example would walk the
+   * tree and compute the naive Bayes posterior twice). memo_x holds it from
+   * sl__ht_memo_sync to the next example; what was learned about it stays
+   * valid while `epoch` (moved whenever any node changes) has not moved. */
   double *memo_x;   /* [F] */
-  double *memo_p;   /* [C] */
+  int memo_valid;   /* memo_x holds an example */
+  ht_node **memo_slot; /* the slot it reached by its own values (no unseen nominal value), or NULL */
+  uint64_t memo_slot_epoch;
+  double *memo_p;   /* [C] naive Bayes posterior of memo_x at memo_leaf */
   const ht_leaf *memo_leaf;
-  uint64_t memo_epoch, epoch; /* epoch moves whenever any leaf changes */
+  uint64_t memo_epoch, epoch;
   int memo_has;
   ht_rank *rank;    /* memory manager's leaf list */
   size_t rank_cap;
@@ -162,9 +173,9 @@ struct ht_tree {
 };
 
 static inline const sl__pval *ht_p(const ht_tree *t) { return t->base.obj.param; }
-static inline double *ht_gauss(const ht_tree *t, double *obs, size_t f, size_t c) {
-  return obs + t->off[f] + c * HT_GAUSS;
-}
+/* Class c's Gaussian observers: [0] its weight, then the HT_G_* arrays. */
+static inline double *ht_gclass(const ht_tree *t, double *obs, size_t c) { return obs + c * t->gstride; }
+static inline double *ht_gfield(const ht_tree *t, double *gc, int field) { return gc + 1 + (size_t)field * t->n_numeric; }
 /* Nominal feature f: counts [V][C], then seen [V], then class totals [C]. */
 static inline double *ht_nom(const ht_tree *t, double *obs, size_t f) { return obs + t->off[f]; }
 /* Observer block class order: n, then the classes in order of first sight. */
@@ -217,9 +228,13 @@ unsigned sl__ht_dist_nonzero2(const ht_dist *d);
 
 /* ---- htree_criterion.c ---------------------------------------------------- */
 
-/* Merit of splitting `pre` into the `k` children of scratch (t->sw, so, sn);
- * -inf when fewer than two children hold more than min_branch_fraction. */
-double sl__ht_merit(const ht_tree *t, const ht_dist *pre, unsigned k);
+/* What the merit of every split of `pre` shares (info gain: the entropy of
+ * `pre`), computed once per split attempt. */
+double sl__ht_pre_merit(const ht_tree *t, const ht_dist *pre);
+/* Merit of splitting the parent (its sl__ht_pre_merit `pre`) into the `k`
+ * children of scratch (t->sw, so, sn); -inf when fewer than two children
+ * hold more than min_branch_fraction. */
+double sl__ht_merit(const ht_tree *t, double pre, unsigned k);
 double sl__ht_range_of_merit(const ht_tree *t, const ht_dist *pre);
 
 /* ---- htree_observer.c ------------------------------------------------------- */
@@ -234,17 +249,29 @@ typedef struct ht_split {
   int kind;         /* HT_SPLIT_* */
   double value;     /* threshold or nominal value */
 } ht_split;
-/* Best split of feature f at leaf l (River's best_evaluated_split_suggestion). */
-ht_split sl__ht_obs_best_split(ht_tree *t, ht_leaf *l, size_t f);
+/* Best split of feature f at leaf l (River's best_evaluated_split_suggestion);
+ * `pre` is sl__ht_pre_merit of the leaf's distribution. */
+ht_split sl__ht_obs_best_split(ht_tree *t, ht_leaf *l, size_t f, double pre);
 /* Fills the scratch children (t->sw, so, sn) for split s; returns their count. */
 unsigned sl__ht_obs_children(ht_tree *t, ht_leaf *l, const ht_split *s);
-/* log P(x_f | c) contribution of feature f to naive Bayes (0 when River adds nothing). */
-double sl__ht_obs_log_proba(const ht_tree *t, double *obs, size_t f, double x, unsigned c);
+/* v plus the log P(x_f | c) terms of naive Bayes for the enabled features,
+ * added in feature order as River does (a term River skips adds nothing). */
+double sl__ht_obs_log_lik(const ht_tree *t, const ht_leaf *l, const double *x, unsigned c, double v);
+/* The observer block's reals in the checkpoint: per feature in order,
+ * numeric (weight, mean, M2, min, max, variance, 0.5 * log(variance)) per
+ * class, nominal its table (the class order is written apart). Loading
+ * checks what it reads (the leaf's disabled flags must be loaded first). */
+void sl__ht_obs_put(const ht_tree *t, const ht_leaf *l, sl__writer *w);
+void sl__ht_obs_get(const ht_tree *t, ht_leaf *l, sl__reader *r);
 
 /* ---- htree_leaf.c: leaf learning and prediction ----------------------------- */
 
-/* Naive Bayes posterior into votes (by class, t->votes order = leaf order);
- * returns 0 when River's would be empty. */
+/* Makes memo_x hold x (every learn and predict starts with it): keeps what
+ * is remembered about x when it is the last example, else forgets it. */
+void sl__ht_memo_sync(ht_tree *t, const double *x);
+/* Naive Bayes posterior into p (by class, in the leaf's order); returns 0
+ * when River's would be empty. x must be the example last given to
+ * sl__ht_memo_sync (so are the x of the leaf calls below). */
 int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p);
 /* The leaf's class distribution for x (River's leaf.prediction) into p[C]
  * (zeros for absent classes); returns 0 when it is empty. */
@@ -258,13 +285,25 @@ double sl__ht_leaf_promise(const ht_leaf *l);
 
 /* ---- htree_route.c: traversal -------------------------------------------------- */
 
-/* Child index of branch b for x, or -1 for a nominal value it has no branch for. */
-int sl__ht_branch_no(const ht_tree *t, const ht_branch *b, const double *x);
+/* Child index of branch b for x, or -1 for a nominal value it has no branch
+ * for. Inline: the walk down the tree is on every example's path. */
+static inline int sl__ht_branch_no(const ht_tree *t, const ht_branch *b, const double *x) {
+  double v = x[b->feature];
+  if (b->h.split_kind == HT_SPLIT_NUMERIC) return !(v <= b->threshold);
+  if (b->h.split_kind == HT_SPLIT_NOMINAL_BINARY) return !(v == b->threshold);
+  if (v >= 0 && v < (double)t->V && v == floor(v) && b->map[(size_t)v] != HT_NO_CHILD) return b->map[(size_t)v];
+  return -1;
+}
 /* River's most_common_path: the child with the most weight under it. */
 unsigned sl__ht_most_common(const ht_branch *b);
 double sl__ht_node_weight(const ht_node *n);
-/* The slot holding the leaf x reaches (unseen nominal values follow the most common path). */
+/* The slot holding the leaf x reaches (unseen nominal values follow the
+ * most common path), for a prediction. x must be memo_x (sl__ht_memo_sync). */
 ht_node **sl__ht_find_slot(ht_tree *t, const double *x);
+/* The same for learning, in a tree with a root: a multiway branch grows a
+ * leaf for an unseen nominal value when it can; *direct is 0 when x did not
+ * reach the leaf by its own values. x must be memo_x. */
+ht_node **sl__ht_learn_slot(ht_tree *t, const double *x, int *direct);
 /* Adds a leaf for an unseen nominal value to multiway branch b (learning only);
  * returns its child index or -1 when there is no room or memory. */
 int sl__ht_add_branch(ht_tree *t, ht_branch *b, const double *x);
@@ -295,7 +334,8 @@ void sl__ht_reset(sl_model *m);
 /* p[n] from a class distribution over the seen classes; returns the predicted class. */
 double sl__ht_output(const ht_tree *t, const double *dist, double *p, size_t n);
 /* The start of every learn: checks the nominal values (SL_EINVAL), creates
- * the root leaf of an empty tree (SL_ENOMEM), records the class and weight. */
+ * the root leaf of an empty tree (SL_ENOMEM), records the class and weight,
+ * and gives x to sl__ht_memo_sync. */
 sl_status sl__ht_learn_begin(ht_tree *t, const double *x, double y, double w);
 /* Every memory_estimate_period examples, lets the memory manager reactivate leaves. */
 void sl__ht_memory_check(ht_tree *t);

@@ -70,7 +70,11 @@ static double hellinger(const ht_tree *t) {
   return sqrt(h);
 }
 
-double sl__ht_merit(const ht_tree *t, const ht_dist *pre, unsigned k) {
+double sl__ht_pre_merit(const ht_tree *t, const ht_dist *pre) {
+  return ht_p(t)[HT_P_SPLIT_CRITERION].i == HT_CRIT_INFO_GAIN ? entropy(pre->w, pre->order, pre->n) : 0.0;
+}
+
+double sl__ht_merit(const ht_tree *t, double pre, unsigned k) {
   const sl__pval *p = ht_p(t);
   double total, acc = 0.0;
   unsigned i;
@@ -86,7 +90,7 @@ double sl__ht_merit(const ht_tree *t, const ht_dist *pre, unsigned k) {
     return hellinger(t); /* River reads the first two branches */
   default:
     for (i = 0; i < k; i++) acc += child_sum(t, i) * entropy(t->sw + i * t->C, t->so + i * t->C, t->sn[i]);
-    return entropy(pre->w, pre->order, pre->n) - acc / total;
+    return pre - acc / total;
   }
 }
 

@@ -38,8 +38,7 @@ static sl_status put_node(const ht_tree *t, const ht_node *n, sl__writer *w) {
     sl__put_bytes(w, l->disabled, t->F);
     sl__put_u8(w, l->obs != NULL);
     if (l->obs) {
-      size_t i;
-      for (i = 0; i < t->obs_doubles; i++) sl__put_f64(w, l->obs[i]);
+      sl__ht_obs_put(t, l, w);
       sl__put_bytes(w, ht_obs_order(t, l->obs), 1 + t->C);
     }
   } else {
@@ -128,7 +127,7 @@ static sl_status get_leaf(ht_tree *t, ht_node **slot, uint32_t depth, sl__reader
     sl__ht_leaf_deactivate(t, l);
     return r->st;
   }
-  for (i = 0; i < t->obs_doubles && r->st == SL_OK; i++) l->obs[i] = sl__get_finite(r);
+  sl__ht_obs_get(t, l, r);
   {
     uint8_t *ord = ht_obs_order(t, l->obs);
     sl__get_bytes(r, ord, 1 + t->C);

@@ -3,28 +3,35 @@
  * and naive Bayes adaptive. */
 #include "htree.h"
 
-static int memo_hit(const ht_tree *t, const ht_leaf *l, const double *x) {
-  return l == t->memo_leaf && t->memo_epoch == t->epoch && memcmp(x, t->memo_x, t->F * sizeof *x) == 0;
+void sl__ht_memo_sync(ht_tree *t, const double *x) {
+  if (t->memo_valid && memcmp(x, t->memo_x, t->F * sizeof *x) == 0) return;
+  memcpy(t->memo_x, x, t->F * sizeof *x);
+  t->memo_valid = 1;
+  t->memo_slot = NULL;
+  t->memo_leaf = NULL;
+}
+
+/* exp(v - max), without the call for the maximum itself: exp(0) is exactly 1. */
+static double exp_from(double v, double max) {
+  double d = v - max;
+  return d == 0.0 ? 1.0 : exp(d);
 }
 
 static int nb_compute(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
   double total = sl__ht_dist_total(&l->d), max_ll = -HUGE_VAL, s = 0.0, lse;
   unsigned i;
-  size_t f;
   if (l->d.n == 0 || total == 0.0) return 0;
   for (i = 0; i < l->d.n; i++) {
     unsigned c = l->d.order[i];
     double v = 0.0;
     if (l->d.w[c] > 0.0) {
       v = log(l->d.w[c] / total);
-      if (l->obs)
-        for (f = 0; f < t->F; f++)
-          if (!l->disabled[f]) v += sl__ht_obs_log_proba(t, l->obs, f, x[f], c);
+      if (l->obs) v = sl__ht_obs_log_lik(t, l, x, c, v);
     }
     p[c] = v;
     if (i == 0 || v > max_ll) max_ll = v;
   }
-  for (i = 0; i < l->d.n; i++) s += exp(p[l->d.order[i]] - max_ll);
+  for (i = 0; i < l->d.n; i++) s += exp_from(p[l->d.order[i]], max_ll);
   lse = max_ll + log(s);
   for (i = 0; i < l->d.n; i++) p[l->d.order[i]] = exp(p[l->d.order[i]] - lse);
   return 1;
@@ -32,11 +39,10 @@ static int nb_compute(ht_tree *t, const ht_leaf *l, const double *x, double *p) 
 
 int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
   unsigned i;
-  if (!memo_hit(t, l, x)) {
+  if (l != t->memo_leaf || t->memo_epoch != t->epoch) {
     t->memo_has = nb_compute(t, l, x, t->memo_p);
     t->memo_leaf = l;
     t->memo_epoch = t->epoch;
-    memcpy(t->memo_x, x, t->F * sizeof *x);
   }
   for (i = 0; i < l->d.n; i++) p[l->d.order[i]] = t->memo_p[l->d.order[i]];
   return t->memo_has;

@@ -6,11 +6,18 @@
 #define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
 
 void sl__ht_offsets(ht_tree *t) {
-  size_t f, off = 0, C = t->C, V = t->V;
-  for (f = 0; f < t->F; f++) {
-    t->off[f] = off;
-    off += t->nominal[f] ? V * C + V + C : HT_GAUSS * C;
-  }
+  size_t f, off, C = t->C, V = t->V;
+  t->n_nominal = t->n_numeric = 0;
+  for (f = 0; f < t->F; f++)
+    if (!t->nominal[f]) t->off[f] = t->n_numeric++;
+  t->gstride = 1 + HT_G_FIELDS * t->n_numeric;
+  off = C * t->gstride;
+  for (f = 0; f < t->F; f++)
+    if (t->nominal[f]) {
+      t->off[f] = off;
+      off += V * C + V + C;
+      t->n_nominal++;
+    }
   t->obs_doubles = off;
   t->obs_bytes = off * sizeof(double) + ALIGN8(1 + C);
   t->leaf_bytes = ALIGN8(sizeof(ht_leaf)) + C * sizeof(double) + ALIGN8(C + t->F);
@@ -23,7 +30,7 @@ sl_status sl__ht_layout(ht_tree *t) {
   size_t C = (size_t)ht_p(t)[HT_P_MAX_CLASSES].i, V = (size_t)ht_p(t)[HT_P_MAX_NOMINAL_VALUES].i;
   size_t K = V > 2 ? V : 2, bytes;
   uint8_t *s;
-  bytes = ALIGN8(K * C * sizeof(double)) + 2 * ALIGN8(t->F * sizeof(double)) + 2 * ALIGN8(C * sizeof(double)) +
+  bytes = ALIGN8(K * C * sizeof(double)) + 2 * ALIGN8(t->F * sizeof(double)) + 3 * ALIGN8(C * sizeof(double)) +
           ALIGN8(K * sizeof(unsigned)) + ALIGN8(K * C) + ALIGN8(t->F);
   s = (uint8_t *)sl__alloc(m, bytes);
   if (!s) return SL_ENOMEM;
@@ -38,11 +45,13 @@ sl_status sl__ht_layout(ht_tree *t) {
   s += ALIGN8(t->F * sizeof(double));
   t->votes = (double *)s;
   s += ALIGN8(C * sizeof(double));
+  t->sigma = (double *)s;
+  s += ALIGN8(C * sizeof(double));
   t->memo_p = (double *)s;
   s += ALIGN8(C * sizeof(double));
   t->memo_x = (double *)s;
   s += ALIGN8(t->F * sizeof(double));
-  t->memo_leaf = NULL;
+  t->memo_valid = 0;
   t->sn = (unsigned *)s;
   s += ALIGN8(K * sizeof(unsigned));
   t->so = s;

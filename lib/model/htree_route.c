@@ -2,17 +2,6 @@
  * the new branch a multiway nominal split grows for a value it has not seen. */
 #include "htree.h"
 
-int sl__ht_branch_no(const ht_tree *t, const ht_branch *b, const double *x) {
-  double v = x[b->feature];
-  switch (b->h.split_kind) {
-  case HT_SPLIT_NUMERIC: return v <= b->threshold ? 0 : 1;
-  case HT_SPLIT_NOMINAL_BINARY: return v == b->threshold ? 0 : 1;
-  default:
-    if (v >= 0 && v < (double)t->V && v == floor(v) && b->map[(size_t)v] != HT_NO_CHILD) return b->map[(size_t)v];
-    return -1;
-  }
-}
-
 double sl__ht_node_weight(const ht_node *n) {
   const ht_branch *b;
   double s = 0.0;
@@ -39,12 +28,48 @@ unsigned sl__ht_most_common(const ht_branch *b) {
   return best;
 }
 
+/* The slot memo_x reached by its own values (no unseen nominal value on
+ * the way), when remembered since the tree last changed; else NULL. */
+static ht_node **memo_slot(const ht_tree *t) {
+  return t->memo_slot && t->memo_slot_epoch == t->epoch ? t->memo_slot : NULL;
+}
+
+static void memo_slot_set(ht_tree *t, ht_node **slot) {
+  t->memo_slot = slot;
+  t->memo_slot_epoch = t->epoch;
+}
+
 ht_node **sl__ht_find_slot(ht_tree *t, const double *x) {
-  ht_node **slot = &t->root;
+  ht_node **slot = memo_slot(t);
+  int direct = 1;
+  if (slot) return slot;
+  slot = &t->root;
   while (*slot && !(*slot)->is_leaf) {
     ht_branch *b = (ht_branch *)*slot;
     int i = sl__ht_branch_no(t, b, x);
-    slot = &b->child[i >= 0 ? (unsigned)i : sl__ht_most_common(b)];
+    if (i < 0) {
+      direct = 0;
+      i = (int)sl__ht_most_common(b);
+    }
+    slot = &b->child[i];
+  }
+  if (direct && *slot) memo_slot_set(t, slot);
+  return slot;
+}
+
+ht_node **sl__ht_learn_slot(ht_tree *t, const double *x, int *direct) {
+  ht_node **slot = memo_slot(t);
+  *direct = 1;
+  if (slot) return slot;
+  slot = &t->root;
+  while (!(*slot)->is_leaf) {
+    ht_branch *b = (ht_branch *)*slot;
+    int i = sl__ht_branch_no(t, b, x);
+    if (i < 0) { /* River grows a branch for the new value, else follows the heaviest path */
+      *direct = 0;
+      if ((i = sl__ht_add_branch(t, b, x)) < 0) i = (int)sl__ht_most_common(b);
+    }
+    slot = &b->child[i];
   }
   return slot;
 }

@@ -28,7 +28,7 @@ static void push(cand_top *c, double merit, const ht_split *s) {
 
 static void rank_candidates(ht_tree *t, ht_leaf *l, cand_top *c) {
   const sl__pval *p = ht_p(t);
-  double total = sl__ht_dist_total(&l->d), mx = 0.0;
+  double total = sl__ht_dist_total(&l->d), mx = 0.0, pre;
   unsigned i;
   size_t f;
   for (i = 0; i < l->d.n; i++)
@@ -38,11 +38,12 @@ static void rank_candidates(ht_tree *t, ht_leaf *l, cand_top *c) {
     return;
   }
   if (p[HT_P_MERIT_PREPRUNE].i) push(c, -HUGE_VAL, NULL);
+  pre = sl__ht_pre_merit(t, &l->d);
   for (f = 0; f < t->F; f++) {
     ht_split s;
     t->fhas[f] = 0;
     if (l->disabled[f]) continue;
-    s = sl__ht_obs_best_split(t, l, f);
+    s = sl__ht_obs_best_split(t, l, f, pre);
     t->fhas[f] = (uint8_t)s.has;
     t->fmerit[f] = s.merit;
     push(c, s.merit, s.has ? &s : NULL);
