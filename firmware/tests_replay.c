@@ -1,5 +1,7 @@
 /* sl_replay on the target: buffers on an arena hold and sample what the
  * host build holds and samples (firmware/answers_replay.h). */
+#include <stdio.h>
+
 #include "answers_replay.h"
 #include "fw_test.h"
 
@@ -47,7 +49,7 @@ static int params_fit(void) {
 static int fifo_on_arena(void) {
   sl_allocator *a = fw_arena();
   sl_replay *r = NULL;
-  double t[FW_K], s[FW_K], w[FW_K], x[FW_D], y, weight;
+  double t[FW_K], s[FW_K], w[FW_K], x[FW_D], y, weight, held;
   size_t used, used_after, size, i;
   int64_t ts;
   uint64_t key;
@@ -58,6 +60,8 @@ static int fifo_on_arena(void) {
   if (add_records(r, 0, 40) || sample(r, 1, t, s, w)) return 1;
   FW_CHECK(sl_arena_usage(a, &used_after, NULL) == SL_OK && used_after == used);
   FW_CHECK(sl_replay_size(r, &size) == SL_OK && size == FW_CAP);
+  FW_CHECK(sl_replay_stat(r, "bytes", &held) == SL_OK);
+  printf("  fifo, capacity %d: %u bytes held\n", FW_CAP, (unsigned)held);
   for (i = 0; i < FW_CAP; i++) {
     size_t rec = i + FW_CAP * ((40 - 1 - i) / FW_CAP); /* the latest record with rec mod FW_CAP == i */
     FW_CHECK(sl_replay_get(r, i, x, FW_D, &y, &weight, &ts, &key) == SL_OK);

@@ -1,6 +1,8 @@
 /* sl_window on the target: a sliding mean per key through an arena, checked
  * against a brute-force mean computed here and against the host build
  * (firmware/answers_window.h). */
+#include <stdio.h>
+
 #include "answers_window.h"
 #include "core/rng.h"
 #include "fw_test.h"
@@ -89,7 +91,7 @@ static int sliding_mean_on_arena(void) {
   static double means[4 * FW_KEYS];
   sl_allocator *a = fw_arena();
   sl_window *w = NULL;
-  double out[3];
+  double out[3], held, per_key;
   size_t used, used_after;
   int part;
   keyed_stream();
@@ -103,6 +105,8 @@ static int sliding_mean_on_arena(void) {
     if (part == 0) FW_CHECK(sl_arena_usage(a, &used, NULL) == SL_OK);
   }
   FW_CHECK(sl_arena_usage(a, &used_after, NULL) == SL_OK && used_after == used);
+  FW_CHECK(sl_window_stat(w, "bytes", &held) == SL_OK && sl_window_stat(w, "bytes_per_key", &per_key) == SL_OK);
+  printf("  sliding, %d keys: %u bytes held, %u per key\n", FW_KEYS, (unsigned)held, (unsigned)per_key);
   FW_EXPECT(sliding_means, means, 4 * FW_KEYS, FW_WINDOW_TOL);
   FW_CHECK(sl_window_query(w, FW_KEYS, out, 3) == SL_ENOTFOUND);
   FW_CHECK(sl_window_query(w, 0, out, 2) == SL_EBUFFER);
