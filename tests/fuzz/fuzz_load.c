@@ -132,7 +132,6 @@ static void model_drive(void *h) {
     sl_model_predict_proba(m, xs + i, nf, proba, 8);
     sl_model_learn(m, xs + i, nf, (double)(i % 3), 1.0);
   }
-  sl_model_predict_learn(m, xs, nf, 1.0, 0.5, &y);
   sl_model_predict_many(m, xs, 2, nf, proba);
   sl_model_learn_sparse(m, idx, xs, nf < 3 ? nf : 3, 1.0, 1.0);
   sl_model_predict_sparse(m, idx, xs, nf < 3 ? nf : 3, &y);
