@@ -1,6 +1,7 @@
 /* The aggregates of one window: count, sum, mean and variance (Welford,
  * with exact removal and Chan's merge), min, max, first, last, a time-decayed
- * mean, and the quantile sketch's bins stored right after the struct. */
+ * mean, and the quantile sketch's bins stored right after the struct. The
+ * add / remove templates are in window_impl.h (the push paths inline them). */
 #include "window_impl.h"
 
 void sl__agg_reset(const sl_window *w, sl__agg *a) { SL__MEMSET(a, 0, w->agg_size); }
@@ -10,7 +11,7 @@ static double sl__halflife(const sl_window *w) { return w->obj.param[SL__WP_EWMA
 /* The time-decayed mean is sum(w x) / sum(w) with w = 2^((t - T) / h)
  * relative to the window's newest time T: the normalised ("adjust") EWMA,
  * which does not depend on arrival order. Moving T scales both sums. */
-static void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
+void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
   double f;
   if (a->n == 0) {
     a->ew_t = ts;
@@ -28,64 +29,15 @@ static void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
   }
 }
 
-/* What each aggregate needs kept: Welford's mean and m2 only for the
- * variance (the mean alone is sum / n), extremes and ends only when asked. */
-#define SL__NEEDS_M2 (SL_WINDOW_AGG_VAR | SL_WINDOW_AGG_STD)
-#define SL__NEEDS_ENDS (SL_WINDOW_AGG_MIN | SL_WINDOW_AGG_MAX | SL_WINDOW_AGG_FIRST | SL_WINDOW_AGG_LAST)
-
-void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
-  unsigned aggs = w->aggs;
-  if (aggs & SL_WINDOW_AGG_EWMA) sl__ewma_add(w, a, ts, x);
-  if (aggs & SL_WINDOW_AGG_QUANTILE) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]++;
-  if (a->n == 0) {
-    a->min = a->max = a->first = a->last = x;
-    a->first_ts = a->last_ts = ts;
-  } else {
-    if (ts < a->first_ts) {
-      a->first_ts = ts;
-      a->first = x;
-    }
-    if (ts >= a->last_ts) {
-      a->last_ts = ts;
-      a->last = x;
-    }
-    if (aggs & SL__NEEDS_ENDS) {
-      if (x < a->min) a->min = x;
-      if (x > a->max) a->max = x;
-    }
-  }
-  a->n += 1.0;
-  a->sum += x;
-  if (aggs & SL__NEEDS_M2) {
-    double delta = x - a->mean;
-    a->mean += delta / a->n;
-    a->m2 += delta * (x - a->mean);
-  }
+void sl__ewma_remove(const sl_window *w, sl__agg *a, int64_t ts, double x) {
+  double f = exp2((double)(ts - a->ew_t) / sl__halflife(w));
+  a->ew_s -= x * f;
+  a->ew_w -= f;
 }
 
-/* Removes a value added before. min, max, first and last are not restored:
- * the kinds that remove (sliding, count) read those from their deques and ring. */
-void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x) {
-  double delta;
-  if (a->n <= 1.0) {
-    sl__agg_reset(w, a);
-    return;
-  }
-  if (w->aggs & SL_WINDOW_AGG_EWMA) {
-    double f = exp2((double)(ts - a->ew_t) / sl__halflife(w));
-    a->ew_s -= x * f;
-    a->ew_w -= f;
-  }
-  if (w->aggs & SL_WINDOW_AGG_QUANTILE) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]--;
-  a->n -= 1.0;
-  a->sum -= x;
-  if (w->aggs & SL__NEEDS_M2) {
-    delta = x - a->mean;
-    a->mean -= delta / a->n;
-    a->m2 -= delta * (x - a->mean);
-    if (a->m2 < 0) a->m2 = 0; /* rounding when the rest are all equal */
-  }
-}
+void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x) { sl__agg_add_t(w, a, ts, x, w->need); }
+
+void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x) { sl__agg_remove_t(w, a, ts, x, w->need); }
 
 void sl__agg_merge(const sl_window *w, sl__agg *into, const sl__agg *from) {
   double n, delta;
@@ -130,7 +82,7 @@ void sl__agg_out(const sl_window *w, const sl__agg *a, double duration, double *
   unsigned aggs = w->aggs;
   if (aggs & SL_WINDOW_AGG_COUNT) out[pos[0]] = a->n;
   if (aggs & SL_WINDOW_AGG_SUM) out[pos[1]] = a->sum;
-  if (aggs & SL_WINDOW_AGG_MEAN) out[pos[2]] = (aggs & SL__NEEDS_M2) ? a->mean : a->sum / a->n;
+  if (aggs & SL_WINDOW_AGG_MEAN) out[pos[2]] = (w->need & SL__NEED_M2) ? a->mean : a->sum / a->n;
   if (aggs & SL_WINDOW_AGG_VAR) out[pos[3]] = var;
   if (aggs & SL_WINDOW_AGG_STD) out[pos[4]] = sqrt(var);
   if (aggs & SL_WINDOW_AGG_MIN) out[pos[5]] = a->min;

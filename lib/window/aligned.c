@@ -26,11 +26,21 @@ static sl__agg *sl__al_agg(const sl_window *w, void *st, size_t i) { return (sl_
 
 static size_t sl__al_state_size(const sl_window *w) { return sizeof(sl__alst) + sl__al_cap(w) * sl__al_ent(w); }
 
-static sl_status sl__al_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+/* Joins the event to every window containing it, opening the missing ones.
+ * Compiled per kind (`tumbling`: slide = size) and aggregate class (`need`). */
+SL__INLINE int sl__al_add_t(sl_window *w, void *st, int64_t ts, double x, unsigned need, int tumbling) {
   sl__alst *s = (sl__alst *)st;
-  int64_t slide = sl__slide(w), lo = sl__floordiv(ts - sl__size(w), slide) + 1, hi = sl__floordiv(ts, slide), i;
+  int64_t size = sl__size(w), slide = tumbling ? size : w->obj.param[SL__WP_KIND1].i, lo, hi, i;
   size_t j = 0, missing = 0, ent = sl__al_ent(w);
-  (void)k;
+  if (tumbling && s->n) { /* the common case: the key's newest window */
+    int64_t start = *sl__al_idx(w, st, s->n - 1) * size;
+    if (ts >= start && ts < start + size) {
+      sl__agg_add_t(w, sl__al_agg(w, st, s->n - 1), ts, x, need);
+      return 0;
+    }
+  }
+  lo = sl__floordiv(ts - size, slide) + 1;
+  hi = sl__floordiv(ts, slide);
   for (i = lo; i <= hi; i++) {
     while (j < s->n && *sl__al_idx(w, st, j) < i) j++;
     if (j == s->n || *sl__al_idx(w, st, j) != i) missing++;
@@ -44,9 +54,22 @@ static sl_status sl__al_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, dou
       sl__agg_reset(w, sl__al_agg(w, st, j));
       s->n++;
     }
-    sl__agg_add(w, sl__al_agg(w, st, j), ts, x);
+    sl__agg_add_t(w, sl__al_agg(w, st, j), ts, x, need);
   }
-  return SL_OK;
+  return missing && *sl__al_idx(w, st, 0) == lo; /* opened the earliest window */
+}
+
+static int sl__tumbling_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+  (void)k;
+  return sl__al_add_t(w, st, ts, x, w->need, 1);
+}
+static int sl__tumbling_add_sums(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+  (void)k;
+  return sl__al_add_t(w, st, ts, x, 0, 1);
+}
+static int sl__hopping_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+  (void)k;
+  return sl__al_add_t(w, st, ts, x, w->need, 0);
 }
 
 static int64_t sl__al_next_end(const sl_window *w, const void *st) {
@@ -92,5 +115,7 @@ static void sl__al_load(const sl_window *w, void *st, sl__reader *r) {
   }
 }
 
-const sl__window_ops sl__aligned_ops = {1,           sl__al_state_size, sl__al_add,  sl__al_next_end, sl__al_close_first,
-                                        sl__al_n_open, NULL,            sl__al_save, sl__al_load};
+const sl__window_ops sl__tumbling_ops = {1,           sl__al_state_size, sl__tumbling_add, sl__tumbling_add_sums,
+                                         sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};
+const sl__window_ops sl__hopping_ops = {1,           sl__al_state_size, sl__hopping_add, NULL,
+                                        sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};

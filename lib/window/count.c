@@ -13,4 +13,4 @@ static sl_status sl__count_build(sl__object **out, const sl__pval *params, sl__r
   return sl__window_build(out, &sl__count_kind, params, r, a);
 }
 
-const sl__kind sl__count_kind = SL__WINDOW_KIND(SL_WINDOW_COUNT, "count", sl__count_params, sl__count_build, &sl__ring_ops);
+const sl__kind sl__count_kind = SL__WINDOW_KIND(SL_WINDOW_COUNT, "count", sl__count_params, sl__count_build, &sl__count_ops);

@@ -32,15 +32,14 @@ static void sl__queue_push(sl_window *w, const sl__wkey *k, int64_t start, int64
   h[2] = (uint64_t)end;
   h[3] = k->key_len;
   SL__MEMCPY(p, h, sizeof h);
-  SL__MEMCPY(p + sizeof h, k + 1, k->key_len);
+  SL__MEMCPY(p + sizeof h, sl__key_bytes(&w->keys, k), k->key_len);
   SL__MEMCPY(p + sizeof h + w->key_room, vals, w->n_values * sizeof(double));
   w->q_n++;
 }
 
 void sl__window_keyview(const sl_window *w, const sl__wkey *k, sl_window_key *out) {
-  (void)w;
   out->id = k->id;
-  out->bytes = k->key_len ? (const void *)(k + 1) : NULL;
+  out->bytes = k->key_len ? (const void *)sl__key_bytes(&w->keys, k) : NULL;
   out->len = k->key_len;
 }
 
@@ -52,7 +51,7 @@ static void sl__window_drop_key(sl_window *w, uint32_t slot, sl_window_removal w
     sl__window_keyview(w, k, &kv);
     w->on_evict(&kv, k->last_seen, why, w->user);
   }
-  if (sl__wops(w)->emits) w->n_windows_dropped += sl__wops(w)->n_open(w, sl__wstate(w, k));
+  if (sl__wops(w)->emits) w->n_windows_dropped += sl__wops(w)->n_open(w, sl__wstate(k));
   sl__heap_remove(&w->heap[SL__HEAP_CLOSE], &w->keys, slot);
   sl__heap_remove(&w->heap[SL__HEAP_TTL], &w->keys, slot);
   sl__keytab_remove(&w->keys, slot);
@@ -70,7 +69,7 @@ static sl_status sl__close_due(sl_window *w) {
   uint32_t slot;
   while (sl__heap_top(h, &t, &slot) && (w->flushing || t <= w->watermark)) {
     sl__wkey *k = sl__keytab_slot(&w->keys, slot);
-    void *st = sl__wstate(w, k);
+    void *st = sl__wstate(k);
     actual = ops->next_end(w, st);
     if (actual != t) { /* the key's earliest end moved later: reorder, emit nothing yet */
       sl__heap_set(h, &w->keys, slot, actual);
@@ -112,7 +111,7 @@ static void sl__expire_due(sl_window *w) {
     sl__wkey *k = sl__keytab_slot(&w->keys, slot);
     int64_t due = k->last_seen + ttl;
     if (sl__wops(w)->emits) {
-      int64_t end = sl__wops(w)->next_end(w, sl__wstate(w, k)); /* > watermark: closing is done */
+      int64_t end = sl__wops(w)->next_end(w, sl__wstate(k)); /* > watermark: closing is done */
       if (end != SL__NO_END && end > due) due = end;
     }
     if (due > w->watermark)
@@ -135,14 +134,15 @@ void sl__window_unready(sl_window *w) {
   sl__free(&w->obj.mem, w->q, w->q_cap * w->q_rec);
   w->q = NULL;
   w->q_cap = w->q_n = w->q_head = 0;
+  w->hint = NULL;
   w->ready = 0;
 }
 
 sl_status sl__window_ready(sl_window *w) {
-  size_t slot_size = sizeof(sl__wkey) + w->key_room + w->state_size;
   sl_status st;
   if (w->ready) return SL_OK;
-  st = sl__keytab_init(&w->keys, &w->obj.mem, (size_t)w->obj.param[SL__WP_KEY_CAP].i, slot_size);
+  st = sl__keytab_init(&w->keys, &w->obj.mem, (size_t)w->obj.param[SL__WP_KEY_CAP].i, w->slot_size,
+                       sizeof(sl__wkey) + w->state_size);
   if (st == SL_OK && sl__wops(w)->emits) {
     w->q_rec = sl__queue_rec_size(w);
     w->q = (uint8_t *)sl__alloc_array(&w->obj.mem, (size_t)w->obj.param[SL__WP_QUEUE_CAP].i, w->q_rec);
@@ -176,24 +176,11 @@ static sl_status sl__heaps_room(sl_window *w) {
 
 /* The slot of the event's key, created when new (evicting at the cap). */
 static sl_status sl__key_slot(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, uint32_t *slot) {
-  uint64_t hash;
+  uint64_t hash = sl__key_hash(id, bytes != NULL);
   sl__wkey *k;
   sl_status st;
-  if (!bytes && w->last_slot < w->keys.hw) { /* the same integer key again: no hashing */
-    k = sl__keytab_slot(&w->keys, w->last_slot);
-    if (k->live && k->key_len == 0 && k->id == id) {
-      *slot = w->last_slot;
-      if (ts > k->last_seen) k->last_seen = ts;
-      return SL_OK;
-    }
-  }
-  hash = bytes ? sl__key_hash_bytes(id) : sl__key_hash_int(id);
   *slot = sl__keytab_find(&w->keys, hash, id, bytes, len);
-  if (*slot != SL__NOPOS) {
-    k = sl__keytab_slot(&w->keys, *slot);
-    if (ts > k->last_seen) k->last_seen = ts;
-    return SL_OK;
-  }
+  if (*slot != SL__NOPOS) return SL_OK;
   if (w->keys.n_live >= (size_t)w->obj.param[SL__WP_KEY_CAP].i) {
     if (w->obj.param[SL__WP_KEY_FULL].i == SL__KEY_FULL_REFUSE)
       return sl__fail(&w->obj, SL_EFULL, "key_cap (%l) keys held and key_full is refuse",
@@ -208,42 +195,57 @@ static sl_status sl__key_slot(sl_window *w, uint64_t id, const void *bytes, size
   k->id = id;
   k->key_len = (uint16_t)(bytes ? len : 0);
   k->last_seen = ts;
-  if (bytes) SL__MEMCPY(k + 1, bytes, len);
+  if (bytes) SL__MEMCPY(sl__key_bytes(&w->keys, k), bytes, len);
   return SL_OK;
 }
 
-sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x) {
-  const sl__window_ops *ops = sl__wops(w);
-  sl__wkey *k;
-  uint32_t slot;
-  sl_status st;
-  if (!w->ready && (st = sl__window_ready(w)) != SL_OK) return sl__fail(&w->obj, st, "no memory for the key table");
-  w->obj.started = 1;
-  if (ts < w->watermark) {
-    w->n_late++;
-    if (w->on_late) {
-      sl_window_key kv;
-      kv.id = id;
-      kv.bytes = bytes;
-      kv.len = bytes ? len : 0;
-      w->on_late(&kv, ts, x, w->watermark, w->user);
-    }
-    return sl__fail(&w->obj, SL_ELATE, "timestamp %l is behind the watermark %l", ts, w->watermark);
+/* Refuses a late event: counted, reported to on_late. */
+static sl_status sl__late(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x) {
+  w->n_late++;
+  if (w->on_late) {
+    sl_window_key kv;
+    kv.id = id;
+    kv.bytes = bytes;
+    kv.len = bytes ? len : 0;
+    w->on_late(&kv, ts, x, w->watermark, w->user);
   }
-  if (w->backlog || w->flushing) {
+  return sl__fail(&w->obj, SL_ELATE, "timestamp %l is behind the watermark %l", ts, w->watermark);
+}
+
+/* 1 when the watermark has reached a window end or a TTL deadline. */
+static int sl__due(const sl_window *w) {
+  const sl__heap *c = &w->heap[SL__HEAP_CLOSE], *t = &w->heap[SL__HEAP_TTL];
+  return (c->n && c->e[0].t <= w->watermark) || (t->n && t->e[0].t <= w->watermark);
+}
+
+sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x) {
+  sl__wkey *k = w->hint;
+  uint32_t slot = w->hint_slot;
+  sl_status st;
+  int r;
+  if (SL__UNLIKELY(!w->ready) && (st = sl__window_ready(w)) != SL_OK)
+    return sl__fail(&w->obj, st, "no memory for the key table");
+  w->obj.started = 1;
+  if (SL__UNLIKELY(ts < w->watermark)) return sl__late(w, id, bytes, len, ts, x);
+  if (SL__UNLIKELY(w->backlog | w->flushing)) {
     st = sl__close_due(w);
     if (w->backlog || w->flushing)
       return sl__fail(&w->obj, st, "closed windows wait for %s", st == SL_EFULL ? "sl_window_poll" : "the callback");
   }
-  if ((st = sl__key_slot(w, id, bytes, len, ts, &slot)) != SL_OK) return st;
-  w->last_slot = slot;
-  k = sl__keytab_slot(&w->keys, slot);
-  if ((st = ops->add(w, k, sl__wstate(w, k), ts, x)) != SL_OK)
-    return sl__fail(&w->obj, st, "the key's window slots are full");
-  if (ops->emits) {
-    int64_t end = ops->next_end(w, sl__wstate(w, k));
-    if (k->heap_pos[SL__HEAP_CLOSE] == SL__NOPOS || end < k->heap_t[SL__HEAP_CLOSE])
-      sl__heap_set(&w->heap[SL__HEAP_CLOSE], &w->keys, slot, end);
+  /* The hint: the same integer key as the push before (no hashing). */
+  if (bytes || !k || k->id != id || !k->live || k->key_len) {
+    if ((st = sl__key_slot(w, id, bytes, len, ts, &slot)) != SL_OK) return st;
+    k = sl__keytab_slot(&w->keys, slot);
+    w->hint = k;
+    w->hint_slot = slot;
+  }
+  r = w->add(w, k, sl__wstate(k), ts, x);
+  if (SL__UNLIKELY(r < 0)) return sl__fail(&w->obj, (sl_status)r, "the key's window slots are full");
+  if (ts > k->last_seen) k->last_seen = ts;
+  if (r) { /* the key's earliest window may end sooner: refile it in the close heap */
+    sl__heap *h = &w->heap[SL__HEAP_CLOSE];
+    int64_t end = sl__wops(w)->next_end(w, sl__wstate(k));
+    if (k->heap_pos[SL__HEAP_CLOSE] == SL__NOPOS || end < sl__heap_time(h, k)) sl__heap_set(h, &w->keys, slot, end);
   }
   if (w->obj.param[SL__WP_TTL].i > 0 && k->heap_pos[SL__HEAP_TTL] == SL__NOPOS)
     sl__heap_set(&w->heap[SL__HEAP_TTL], &w->keys, slot, k->last_seen + w->obj.param[SL__WP_TTL].i);
@@ -251,9 +253,37 @@ sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t l
   if (ts > w->newest) {
     w->newest = ts;
     w->watermark = ts - w->obj.param[SL__WP_LATENESS].i;
-    if (!ops->emits && w->obj.param[SL__WP_TTL].i == 0) return SL_OK; /* nothing closes, nothing expires */
-    st = sl__window_drain(w);
-    if (st == SL_ECALLBACK) return sl__fail(&w->obj, st, "on_window stopped the delivery");
+    if (sl__due(w) && (st = sl__window_drain(w)) == SL_ECALLBACK)
+      return sl__fail(&w->obj, st, "on_window stopped the delivery");
   }
   return SL_OK;
 }
+
+/* push_many's lookahead. With many keys a push waits on memory: the table
+ * entry, then the key's slot. While event i is added, the table entry of
+ * event i + 2 * SL__AHEAD and the slot of event i + SL__AHEAD (found by tag
+ * alone, not verified: it is only a hint to the cache) are fetched, so the
+ * misses of several events overlap. */
+#define SL__AHEAD 8
+/* Below this many keys the table and slots stay in cache: no lookahead. */
+#define SL__AHEAD_MIN_KEYS 16384
+
+int sl__window_lookahead_pays(const sl_window *w) { return w->ready && w->keys.n_live >= SL__AHEAD_MIN_KEYS; }
+
+void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i) {
+  const sl__keytab *t = &w->keys;
+  if (i + 2 * SL__AHEAD < n) SL__PREFETCH(sl__keytab_home(t, sl__key_hash(keys[i + 2 * SL__AHEAD], 0)));
+  if (i + SL__AHEAD < n) {
+    uint64_t h = sl__key_hash(keys[i + SL__AHEAD], 0);
+    size_t mask = t->tab_cap - 1, j = (size_t)h & mask;
+    const sl__keyent *e;
+    for (e = &t->tab[j]; e->slot && e->tag != (uint32_t)(h >> 32); e = &t->tab[j = (j + 1) & mask]) {
+    }
+    if (e->slot) {
+      const uint8_t *k = (const uint8_t *)sl__keytab_slot(t, e->slot - 1);
+      SL__PREFETCH(k);
+      SL__PREFETCH(k + 64);
+    }
+  }
+}
+

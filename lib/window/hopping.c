@@ -14,4 +14,4 @@ static sl_status sl__hopping_build(sl__object **out, const sl__pval *params, sl_
   return sl__window_build(out, &sl__hopping_kind, params, r, a);
 }
 
-const sl__kind sl__hopping_kind = SL__WINDOW_KIND(SL_WINDOW_HOPPING, "hopping", sl__hopping_params, sl__hopping_build, &sl__aligned_ops);
+const sl__kind sl__hopping_kind = SL__WINDOW_KIND(SL_WINDOW_HOPPING, "hopping", sl__hopping_params, sl__hopping_build, &sl__hopping_ops);

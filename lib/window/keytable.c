@@ -1,22 +1,49 @@
 /* The key table: open addressing with linear probing over (tag, slot)
  * entries, at most half full, deletion by backward shift (no tombstones).
- * Per-key slots live in chunks of up to 256 slots and 1 MiB (at least one
- * slot), allocated when a new key finds no free slot; freed slots are
- * reused last-in first-out. */
+ * Per-key slots live in chunks of a power of two slots, up to 256 and 1 MiB
+ * (at least one slot), allocated when a new key finds no free slot; freed
+ * slots are reused last-in first-out. A slot's hash is recomputed from its
+ * key when needed (growing, removing) rather than stored. */
 #include "window_impl.h"
-#include "../core/rng.h"
 
-#define SL__CHUNK_SLOTS 256
+#define SL__CHUNK_SHIFT 8
 #define SL__CHUNK_BYTES ((size_t)1 << 20)
+#define SL__SLOT_ALIGN 64
 
-uint64_t sl__key_hash_int(uint64_t key) { return sl__mix64(key ^ 0x5bd1e9955bd1e995ull); }
-uint64_t sl__key_hash_bytes(uint64_t id) { return sl__mix64(id ^ 0x27d4eb2f165667c5ull); }
+static uint64_t sl__slot_hash(const sl__keytab *t, uint32_t s) {
+  const sl__wkey *k = sl__keytab_slot(t, s);
+  return sl__key_hash(k->id, k->key_len != 0);
+}
 
-sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size) {
+/* Chunk blocks carry SL__SLOT_ALIGN spare bytes: the slots start at the
+ * first aligned address past a pointer to the block as allocated (blocks
+ * are at least 8-byte aligned, so that pointer and the padding fit). */
+static size_t sl__chunk_bytes(const sl__keytab *t) { return t->chunk_slots * t->slot_size + SL__SLOT_ALIGN; }
+
+static uint8_t *sl__chunk_new(sl__keytab *t, sl__mem *m) {
+  uint8_t *raw = (uint8_t *)sl__alloc(m, sl__chunk_bytes(t)), *base;
+  if (!raw) return NULL;
+  base = raw + sizeof raw;
+  base += (SL__SLOT_ALIGN - (uintptr_t)base % SL__SLOT_ALIGN) % SL__SLOT_ALIGN;
+  SL__MEMCPY(base - sizeof raw, &raw, sizeof raw);
+  return base;
+}
+
+static void sl__chunk_free(sl__keytab *t, sl__mem *m, uint8_t *base) {
+  uint8_t *raw;
+  SL__MEMCPY(&raw, base - sizeof raw, sizeof raw);
+  sl__free(m, raw, sl__chunk_bytes(t));
+}
+
+sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size, size_t key_off) {
   SL__MEMSET(t, 0, sizeof *t);
   t->slot_size = slot_size;
-  t->chunk_slots = key_cap < SL__CHUNK_SLOTS ? key_cap : SL__CHUNK_SLOTS;
-  if (t->chunk_slots * slot_size > SL__CHUNK_BYTES) t->chunk_slots = SL__CHUNK_BYTES / slot_size ? SL__CHUNK_BYTES / slot_size : 1;
+  t->key_off = key_off;
+  t->chunk_shift = SL__CHUNK_SHIFT;
+  while (t->chunk_shift && (((size_t)1 << t->chunk_shift) > key_cap ||
+                            ((size_t)1 << t->chunk_shift) * slot_size > SL__CHUNK_BYTES))
+    t->chunk_shift--;
+  t->chunk_slots = (size_t)1 << t->chunk_shift;
   t->max_chunks = (key_cap + t->chunk_slots - 1) / t->chunk_slots;
   t->free_head = SL__NOPOS;
   t->chunks = (uint8_t **)sl__alloc_array(m, t->max_chunks, sizeof *t->chunks);
@@ -29,27 +56,11 @@ sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot
 void sl__keytab_free(sl__keytab *t, sl__mem *m) {
   size_t i;
   if (t->chunks) {
-    for (i = 0; i < t->n_chunks; i++) sl__free(m, t->chunks[i], t->chunk_slots * t->slot_size);
+    for (i = 0; i < t->n_chunks; i++) sl__chunk_free(t, m, t->chunks[i]);
     sl__free(m, t->chunks, t->max_chunks * sizeof *t->chunks);
   }
   sl__free(m, t->tab, t->tab_cap * sizeof *t->tab);
   SL__MEMSET(t, 0, sizeof *t);
-}
-
-static int sl__key_equal(const sl__keytab *t, uint32_t s, uint64_t id, const void *bytes, size_t len) {
-  const sl__wkey *k = sl__keytab_slot(t, s);
-  if (k->id != id || k->key_len != (bytes ? len : 0)) return 0;
-  return !bytes || SL__MEMCMP(k + 1, bytes, len) == 0;
-}
-
-uint32_t sl__keytab_find(const sl__keytab *t, uint64_t hash, uint64_t id, const void *bytes, size_t len) {
-  size_t mask = t->tab_cap - 1, i = (size_t)hash & mask;
-  uint32_t tag = (uint32_t)(hash >> 32);
-  for (;; i = (i + 1) & mask) {
-    const sl__keyent *e = &t->tab[i];
-    if (!e->slot) return SL__NOPOS;
-    if (e->tag == tag && sl__key_equal(t, e->slot - 1, id, bytes, len)) return e->slot - 1;
-  }
 }
 
 static void sl__tab_put(sl__keyent *tab, size_t cap, uint64_t hash, uint32_t slot) {
@@ -67,7 +78,7 @@ static sl_status sl__tab_grow(sl__keytab *t, sl__mem *m) {
   nt = (sl__keyent *)sl__alloc_array(m, cap, sizeof *nt);
   if (!nt) return SL_ENOMEM;
   for (i = 0; i < t->tab_cap; i++)
-    if (t->tab[i].slot) sl__tab_put(nt, cap, sl__keytab_slot(t, t->tab[i].slot - 1)->hash, t->tab[i].slot - 1);
+    if (t->tab[i].slot) sl__tab_put(nt, cap, sl__slot_hash(t, t->tab[i].slot - 1), t->tab[i].slot - 1);
   sl__free(m, t->tab, t->tab_cap * sizeof *t->tab);
   t->tab = nt;
   t->tab_cap = cap;
@@ -78,7 +89,7 @@ sl_status sl__keytab_reserve(sl__keytab *t, sl__mem *m, size_t hw) {
   while (t->n_chunks * t->chunk_slots < hw) {
     uint8_t *c;
     if (t->n_chunks == t->max_chunks) return SL_EFULL;
-    c = (uint8_t *)sl__alloc_array(m, t->chunk_slots, t->slot_size);
+    c = sl__chunk_new(t, m);
     if (!c) return SL_ENOMEM;
     t->chunks[t->n_chunks++] = c;
   }
@@ -99,7 +110,6 @@ sl_status sl__keytab_insert(sl__keytab *t, sl__mem *m, uint64_t hash, uint32_t *
   }
   k = sl__keytab_slot(t, s);
   SL__MEMSET(k, 0, t->slot_size);
-  k->hash = hash;
   k->live = 1;
   k->heap_pos[0] = k->heap_pos[1] = SL__NOPOS;
   sl__tab_put(t->tab, t->tab_cap, hash, s);
@@ -111,19 +121,19 @@ sl_status sl__keytab_insert(sl__keytab *t, sl__mem *m, uint64_t hash, uint32_t *
 sl_status sl__keytab_enter(sl__keytab *t, sl__mem *m, uint32_t slot) {
   sl_status st = sl__tab_grow(t, m);
   if (st != SL_OK) return st;
-  sl__tab_put(t->tab, t->tab_cap, sl__keytab_slot(t, slot)->hash, slot);
+  sl__tab_put(t->tab, t->tab_cap, sl__slot_hash(t, slot), slot);
   t->n_live++;
   return SL_OK;
 }
 
 void sl__keytab_remove(sl__keytab *t, uint32_t slot) {
   sl__wkey *k = sl__keytab_slot(t, slot);
-  size_t mask = t->tab_cap - 1, i = (size_t)k->hash & mask, j;
+  size_t mask = t->tab_cap - 1, i = (size_t)sl__slot_hash(t, slot) & mask, j;
   while (t->tab[i].slot != slot + 1) i = (i + 1) & mask;
   /* Backward shift: pull later entries of the probe run into the hole when
    * their home position is not after the hole. */
   for (j = (i + 1) & mask; t->tab[j].slot; j = (j + 1) & mask) {
-    size_t home = (size_t)sl__keytab_slot(t, t->tab[j].slot - 1)->hash & mask;
+    size_t home = (size_t)sl__slot_hash(t, t->tab[j].slot - 1) & mask;
     if (((j - home) & mask) >= ((j - i) & mask)) {
       t->tab[i] = t->tab[j];
       i = j;

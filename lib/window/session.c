@@ -18,7 +18,7 @@ static sl__agg *sl__se_agg(const sl_window *w, void *st, size_t i) {
 
 static size_t sl__se_state_size(const sl_window *w) { return sizeof(sl__sest) + sl__se_cap(w) * w->agg_size; }
 
-static sl_status sl__se_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+static int sl__se_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
   sl__sest *s = (sl__sest *)st;
   int64_t gap = sl__gap(w);
   size_t a = 0, b, i;
@@ -39,7 +39,7 @@ static sl_status sl__se_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, dou
     SL__MEMMOVE(sl__se_agg(w, st, a + 1), sl__se_agg(w, st, b), (s->n - b) * w->agg_size);
     s->n -= (uint32_t)(b - a - 1);
   }
-  return SL_OK;
+  return a == 0; /* the earliest session may be new */
 }
 
 static int64_t sl__se_next_end(const sl_window *w, const void *st) {
@@ -82,7 +82,7 @@ static void sl__se_load(const sl_window *w, void *st, sl__reader *r) {
   }
 }
 
-static const sl__window_ops sl__se_ops = {1,           sl__se_state_size, sl__se_add,  sl__se_next_end, sl__se_close_first,
+static const sl__window_ops sl__se_ops = {1,           sl__se_state_size, sl__se_add,  NULL, sl__se_next_end, sl__se_close_first,
                                           sl__se_n_open, NULL,            sl__se_save, sl__se_load};
 
 static const sl_param_info sl__session_params[] = {

@@ -17,4 +17,4 @@ static sl_status sl__sliding_build(sl__object **out, const sl__pval *params, sl_
   return sl__window_build(out, &sl__sliding_kind, params, r, a);
 }
 
-const sl__kind sl__sliding_kind = SL__WINDOW_KIND(SL_WINDOW_SLIDING, "sliding", sl__sliding_params, sl__sliding_build, &sl__ring_ops);
+const sl__kind sl__sliding_kind = SL__WINDOW_KIND(SL_WINDOW_SLIDING, "sliding", sl__sliding_params, sl__sliding_build, &sl__sliding_ops);

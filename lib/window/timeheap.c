@@ -30,7 +30,6 @@ static void sl__place(sl__heap *h, const sl__keytab *kt, size_t i, sl__heapent e
   sl__wkey *k = sl__keytab_slot(kt, e.slot);
   h->e[i] = e;
   k->heap_pos[h->which] = (uint32_t)i;
-  k->heap_t[h->which] = e.t;
 }
 
 static void sl__sift(sl__heap *h, const sl__keytab *kt, size_t i) {

@@ -13,4 +13,4 @@ static sl_status sl__tumbling_build(sl__object **out, const sl__pval *params, sl
   return sl__window_build(out, &sl__tumbling_kind, params, r, a);
 }
 
-const sl__kind sl__tumbling_kind = SL__WINDOW_KIND(SL_WINDOW_TUMBLING, "tumbling", sl__tumbling_params, sl__tumbling_build, &sl__aligned_ops);
+const sl__kind sl__tumbling_kind = SL__WINDOW_KIND(SL_WINDOW_TUMBLING, "tumbling", sl__tumbling_params, sl__tumbling_build, &sl__tumbling_ops);

@@ -49,8 +49,21 @@ static void sl__q_name(char *out, double q) {
   out[n] = '\0';
 }
 
+/* What the aggregate states must track for this mask and kind (SL__NEED_*). */
+static unsigned sl__window_need(const sl_window *w) {
+  unsigned a = w->aggs, need = 0;
+  if (a & (SL_WINDOW_AGG_VAR | SL_WINDOW_AGG_STD)) need |= SL__NEED_M2;
+  if (a & SL_WINDOW_AGG_EWMA) need |= SL__NEED_EWMA;
+  if (a & SL_WINDOW_AGG_QUANTILE) need |= SL__NEED_QUANT;
+  if (a & (SL_WINDOW_AGG_MIN | SL_WINDOW_AGG_MAX)) need |= SL__NEED_MINMAX; /* ring kinds: their deques */
+  if (sl__wops(w)->emits && (a & (SL_WINDOW_AGG_FIRST | SL_WINDOW_AGG_LAST))) need |= SL__NEED_ENDS;
+  if (w->obj.kind->id == SL_WINDOW_SESSION) need |= SL__NEED_ENDS; /* a session's extent */
+  return need;
+}
+
 void sl__window_layout(sl_window *w) {
   const sl__pval *p = w->obj.param;
+  const sl__window_ops *ops = sl__wops(w);
   size_t n = 0;
   int b;
   w->aggs = (unsigned)p[SL__WP_AGGREGATES].i;
@@ -66,7 +79,10 @@ void sl__window_layout(sl_window *w) {
   sl__sketch_config(&w->sk, p[SL__WP_Q_ACCURACY].d, p[SL__WP_Q_MIN].d, p[SL__WP_Q_MAX].d);
   w->agg_size = sizeof(sl__agg) + ((w->aggs & SL_WINDOW_AGG_QUANTILE) ? ((size_t)w->sk.m * 4 + 7) / 8 * 8 : 0);
   w->key_room = ((size_t)p[SL__WP_KEY_BYTES_MAX].i + 7) / 8 * 8;
-  w->state_size = (sl__wops(w)->state_size(w) + 7) / 8 * 8;
+  w->state_size = (ops->state_size(w) + 7) / 8 * 8;
+  w->slot_size = (sizeof(sl__wkey) + w->state_size + w->key_room + 63) / 64 * 64;
+  w->need = sl__window_need(w);
+  w->add = w->need == 0 && ops->add_sums ? ops->add_sums : ops->add;
 }
 
 /* ---- construction, save, load -------------------------------------------------- */
@@ -81,12 +97,12 @@ static void sl__save_key(const sl_window *w, const sl__wkey *k, sl__writer *wr) 
   sl__put_u64(wr, k->id);
   sl__put_i64(wr, k->last_seen);
   sl__put_u16(wr, k->key_len);
-  sl__put_bytes(wr, k + 1, k->key_len);
+  sl__put_bytes(wr, sl__key_bytes(&w->keys, k), k->key_len);
   for (i = 0; i < 2; i++) {
     sl__put_u8(wr, k->heap_pos[i] != SL__NOPOS);
-    sl__put_i64(wr, k->heap_pos[i] != SL__NOPOS ? k->heap_t[i] : 0);
+    sl__put_i64(wr, k->heap_pos[i] != SL__NOPOS ? sl__heap_time(&w->heap[i], k) : 0);
   }
-  sl__wops(w)->save(w, sl__wstate_c(w, k), wr);
+  sl__wops(w)->save(w, sl__wstate_c(k), wr);
 }
 
 sl_status sl__window_save(const sl__object *o, sl__writer *wr) {
@@ -133,28 +149,30 @@ sl_status sl__window_save(const sl__object *o, sl__writer *wr) {
   return wr->st;
 }
 
-static void sl__load_key(sl_window *w, sl__wkey *k, sl__reader *r) {
+/* Reads a live key into slot `k`; `heap_t[i]` receives the time it is
+ * filed under in heap i, or SL__NO_END when it is not in that heap. */
+static void sl__load_key(sl_window *w, sl__wkey *k, sl__reader *r, int64_t heap_t[2]) {
+  uint8_t *kb = sl__key_bytes(&w->keys, k);
   int i;
   k->id = sl__get_u64(r);
   k->last_seen = sl__get_i64(r);
   k->key_len = sl__get_u16(r);
   if (!sl__expect(r, k->key_len <= w->obj.param[SL__WP_KEY_BYTES_MAX].i)) return;
-  sl__get_bytes(r, k + 1, k->key_len);
-  if (k->key_len) sl__expect(r, k->id == sl_hash_bytes(k + 1, k->key_len, 0));
-  k->hash = k->key_len ? sl__key_hash_bytes(k->id) : sl__key_hash_int(k->id);
+  sl__get_bytes(r, kb, k->key_len);
+  if (k->key_len) sl__expect(r, k->id == sl_hash_bytes(kb, k->key_len, 0));
   sl__expect(r, k->last_seen > -SL__TS_LIMIT && k->last_seen < SL__TS_LIMIT);
   for (i = 0; i < 2; i++) {
     uint8_t in = sl__get_u8(r);
-    k->heap_t[i] = sl__get_i64(r);
-    k->heap_pos[i] = in ? 0 : SL__NOPOS; /* placed in the heap once every slot is read */
+    int64_t t = sl__get_i64(r);
+    heap_t[i] = in ? t : SL__NO_END;
     sl__expect(r, in <= 1);
   }
-  sl__wops(w)->load(w, sl__wstate(w, k), r);
+  sl__wops(w)->load(w, sl__wstate(k), r);
   if (sl__wops(w)->emits) /* a key with open windows waits in the close heap */
-    sl__expect(r, (k->heap_pos[0] == 0) == (sl__wops(w)->n_open(w, sl__wstate(w, k)) > 0));
+    sl__expect(r, (heap_t[0] != SL__NO_END) == (sl__wops(w)->n_open(w, sl__wstate(k)) > 0));
   else
-    sl__expect(r, k->heap_pos[0] == SL__NOPOS);
-  sl__expect(r, (k->heap_pos[1] == 0) == (w->obj.param[SL__WP_TTL].i > 0));
+    sl__expect(r, heap_t[0] == SL__NO_END);
+  sl__expect(r, (heap_t[1] != SL__NO_END) == (w->obj.param[SL__WP_TTL].i > 0));
 }
 
 static sl_status sl__load_keys(sl_window *w, sl__reader *r) {
@@ -178,6 +196,8 @@ static sl_status sl__load_keys(sl_window *w, sl__reader *r) {
   if ((st = sl__keytab_reserve(t, &w->obj.mem, t->hw)) != SL_OK) return st == SL_EFULL ? SL_ECORRUPT : st;
   for (i = 0; i < t->hw && r->st == SL_OK; i++) {
     sl__wkey *k = sl__keytab_slot(t, (uint32_t)i);
+    int64_t heap_t[2];
+    int h;
     SL__MEMSET(k, 0, t->slot_size);
     k->live = sl__get_u8(r);
     k->heap_pos[0] = k->heap_pos[1] = SL__NOPOS;
@@ -186,26 +206,20 @@ static sl_status sl__load_keys(sl_window *w, sl__reader *r) {
       k->next_free = sl__get_u32(r);
       continue;
     }
-    sl__load_key(w, k, r);
-    if (r->st == SL_OK && sl__keytab_find(t, k->hash, k->id, k->key_len ? k + 1 : NULL, k->key_len) != SL__NOPOS)
+    sl__load_key(w, k, r, heap_t);
+    if (r->st == SL_OK && sl__keytab_find(t, sl__key_hash(k->id, k->key_len != 0), k->id,
+                                          k->key_len ? sl__key_bytes(t, k) : NULL, k->key_len) != SL__NOPOS)
       r->st = SL_ECORRUPT; /* the same key twice */
     if (r->st == SL_OK && (st = sl__keytab_enter(t, &w->obj.mem, (uint32_t)i)) != SL_OK) return st;
+    for (h = 0; h < 2 && r->st == SL_OK; h++) /* filed in slot order, as the keys were */
+      if (heap_t[h] != SL__NO_END && sl__expect(r, w->heap[h].n < w->heap[h].cap))
+        sl__heap_set(&w->heap[h], t, (uint32_t)i, heap_t[h]);
   }
   if (r->st != SL_OK) return r->st;
   sl__expect(r, t->tab_cap == tab_cap);
   for (s = t->free_head; s != SL__NOPOS && r->st == SL_OK; s = sl__keytab_slot(t, s)->next_free)
     if (!sl__expect(r, s < t->hw && !sl__keytab_slot(t, s)->live && ++n_free <= t->hw)) break;
   sl__expect(r, n_free + t->n_live == t->hw);
-  for (i = 0; i < t->hw && r->st == SL_OK; i++) {
-    sl__wkey *k = sl__keytab_slot(t, (uint32_t)i);
-    int h;
-    if (!k->live) continue;
-    for (h = 0; h < 2; h++)
-      if (k->heap_pos[h] == 0) {
-        k->heap_pos[h] = SL__NOPOS;
-        if (sl__expect(r, w->heap[h].n < w->heap[h].cap)) sl__heap_set(&w->heap[h], t, (uint32_t)i, k->heap_t[h]);
-      }
-  }
   return r->st;
 }
 
@@ -258,7 +272,6 @@ sl_status sl__window_build(sl__object **out, const sl__kind *k, const sl__pval *
   w->heap[0].which = SL__HEAP_CLOSE;
   w->heap[1].which = SL__HEAP_TTL;
   w->newest = w->watermark = INT64_MIN;
-  w->last_slot = SL__NOPOS;
   if (sl__window_check(*out) != SL_OK) return SL_ECORRUPT; /* defaults pass: only a payload can fail */
   sl__window_layout(w);
   return r ? sl__load_state(w, r) : SL_OK;
@@ -321,19 +334,25 @@ SL_API sl_status sl_window_push_many(sl_window *w, const uint64_t *keys, const i
                                      size_t n, size_t *n_done, size_t *n_late) {
   size_t i, late = 0;
   sl_status st = SL_OK;
+  int ahead;
   if (!w) return SL_EINVAL;
   sl__clear_error(&w->obj);
   if (n && (!keys || !ts || !values)) return sl__fail(&w->obj, SL_EINVAL, "NULL array with n > 0");
   for (i = 0; i < n; i++)
     if ((st = sl__check_event(w, ts[i], values[i])) != SL_OK) return sl__fail(&w->obj, st, "event %z is invalid", i);
+  ahead = sl__window_lookahead_pays(w);
   for (i = 0; i < n; i++) {
+    uint64_t added = w->n_events;
+    if (ahead) sl__window_prefetch(w, keys, n, i);
     st = sl__window_push(w, keys[i], NULL, 0, ts[i], values[i]);
+    if (st == SL_OK) continue;
     if (st == SL_ELATE) {
       late++;
       st = SL_OK;
-    } else if (st != SL_OK) {
-      break;
+      continue;
     }
+    if (st == SL_ECALLBACK && w->n_events != added) i++; /* it went in; delivery stopped after */
+    break;
   }
   if (n_done) *n_done = i;
   if (n_late) *n_late = late;
@@ -347,10 +366,10 @@ static sl_status sl__query(const sl_window *w, uint64_t id, const void *bytes, s
     return sl__fail(&w->obj, SL_EKIND, "'%s' windows are emitted when they close, not queried", w->obj.kind->name);
   if (cap < w->n_values) return sl__fail(&w->obj, SL_EBUFFER, "query needs %z values, buffer has %z", w->n_values, cap);
   if (!w->ready) return sl__fail(&w->obj, SL_ENOTFOUND, "no such key");
-  slot = sl__keytab_find(&w->keys, bytes ? sl__key_hash_bytes(id) : sl__key_hash_int(id), id, bytes, len);
+  slot = sl__keytab_find(&w->keys, sl__key_hash(id, bytes != NULL), id, bytes, len);
   if (slot == SL__NOPOS) return sl__fail(&w->obj, SL_ENOTFOUND, "no such key");
   k = sl__keytab_slot(&w->keys, slot);
-  sl__wops(w)->query(w, k, sl__wstate_c(w, k), out);
+  sl__wops(w)->query(w, k, sl__wstate_c(k), out);
   return SL_OK;
 }
 

@@ -10,6 +10,11 @@
  *   ring.c      a key's events in timestamp order (sliding and count kinds)
  *   aligned.c   tumbling and hopping windows (tumbling.c, hopping.c: kinds)
  *   session.c, sliding.c, count.c, params.c
+ *
+ * The push path is specialised once, when the layout is derived: each kind
+ * has an `add` compiled for the general aggregate mask and one compiled for
+ * masks that only need the count and the sum (w->add holds the one in use),
+ * and the aggregate updates are inline templates over a constant `need`.
  */
 #ifndef SL_WINDOW_IMPL_H
 #define SL_WINDOW_IMPL_H
@@ -21,6 +26,15 @@
 #define SL__TS_LIMIT ((int64_t)1 << 62)
 #define SL__NOPOS UINT32_MAX
 #define SL__NO_END INT64_MAX
+
+#if defined(__GNUC__)
+#define SL__INLINE static inline __attribute__((always_inline))
+/* A read hint for the cache; a no-op where the compiler has none. */
+#define SL__PREFETCH(p) __builtin_prefetch((p), 1, 3)
+#else
+#define SL__INLINE static inline
+#define SL__PREFETCH(p) ((void)(p))
+#endif
 
 /* ---- parameters ------------------------------------------------------------
  * Every kind's table starts with the common rows in this order (params.c
@@ -73,7 +87,8 @@ double sl__sketch_max(const sl__sketch_cfg *c);
 /* ---- aggregates of one window ------------------------------------------------
  * Kept in double whatever sl_real is: variance by Welford with removal and
  * sums need the precision for exactness against the conformance references.
- * Followed in memory by the sketch's m uint32 bins when quantiles are on. */
+ * Followed in memory by the sketch's m uint32 bins when quantiles are on.
+ * n and sum come first: a count / sum / mean window touches only them. */
 typedef struct sl__agg {
   double n, sum, mean, m2, min, max;
   double first, last;      /* values at first_ts / last_ts */
@@ -82,17 +97,27 @@ typedef struct sl__agg {
   int64_t ew_t;
 } sl__agg;
 
+/* What an aggregate state tracks beyond count and sum (w->need), from the
+ * mask and the kind: the ring kinds read min / max from their deques and
+ * first / last from the ring, sessions always need their first / last times. */
+#define SL__NEED_M2 1u     /* Welford mean and m2: var, std */
+#define SL__NEED_EWMA 2u
+#define SL__NEED_QUANT 4u  /* sketch bins */
+#define SL__NEED_MINMAX 8u /* min, max */
+#define SL__NEED_ENDS 16u  /* first, last and their times */
+
 /* ---- key slots ---------------------------------------------------------------
- * Slot layout: sl__wkey, the key bytes (key_bytes_max, rounded to 8), the
- * kind's state (state_size). */
+ * Slot layout: sl__wkey (32 bytes), the kind's state (state_size), the key
+ * bytes (key_bytes_max, rounded to 8; cold, so last). Slots are 64-byte
+ * aligned and their size a multiple of 64, so the header and the first 32
+ * bytes of the state (a ring's counters, an aggregate's count and sum) share
+ * one cache line. */
 typedef struct sl__wkey {
-  uint64_t id;        /* the integer key, or sl_hash_bytes of the bytes */
-  uint64_t hash;      /* table hash */
-  int64_t last_seen;  /* newest timestamp of the key */
-  int64_t heap_t[2];  /* time of the key's entry in each heap */
-  uint32_t heap_pos[2];
-  uint32_t next_free; /* free list link while not live */
-  uint16_t key_len;   /* 0: integer key */
+  uint64_t id;          /* the integer key, or sl_hash_bytes of the bytes */
+  int64_t last_seen;    /* newest timestamp of the key */
+  uint32_t heap_pos[2]; /* position in each heap, SL__NOPOS when out */
+  uint32_t next_free;   /* free list link while not live */
+  uint16_t key_len;     /* 0: integer key */
   uint8_t live;
   uint8_t pad_[1];
 } sl__wkey;
@@ -105,8 +130,10 @@ typedef struct sl__keyent {
 typedef struct sl__keytab {
   sl__keyent *tab;
   size_t tab_cap; /* power of two */
-  uint8_t **chunks;
+  uint8_t **chunks; /* 64-byte aligned; the block as allocated is stored just before */
   size_t n_chunks, max_chunks, chunk_slots, slot_size;
+  unsigned chunk_shift; /* chunk_slots = 2^chunk_shift */
+  size_t key_off;       /* offset of the key bytes in a slot */
   size_t hw;         /* slots ever handed out: [0, hw) exist */
   size_t n_live;
   uint32_t free_head; /* SL__NOPOS when empty */
@@ -132,6 +159,8 @@ enum { SL__HEAP_CLOSE = 0, SL__HEAP_TTL = 1 };
 /* ---- the handle ------------------------------------------------------------ */
 
 typedef struct sl__window_ops sl__window_ops;
+/* A kind's add (see sl__window_ops.add). */
+typedef int (*sl__add_fn)(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x);
 
 struct sl_window {
   sl__object obj;
@@ -142,11 +171,14 @@ struct sl_window {
   int ready; /* structures built (first push or load) */
   /* layout, derived from the parameters when ready */
   unsigned aggs;
+  unsigned need;  /* SL__NEED_* */
+  sl__add_fn add; /* the kind's add for this mask */
   size_t n_values;
   int pos[12];      /* output index of each aggregate bit, -1 if off */
   size_t agg_size;  /* sl__agg plus sketch bins */
   size_t key_room;  /* key bytes in a slot */
-  size_t state_size;
+  size_t state_size; /* rounded to 8 */
+  size_t slot_size;  /* header, state, key bytes; a multiple of 64 */
   sl__sketch_cfg sk;
   double q_level[4];
   char q_name[4][16];
@@ -155,7 +187,8 @@ struct sl_window {
   int backlog;  /* due windows not yet emitted */
   int flushing; /* a flush has windows left to emit */
   sl__keytab keys;
-  uint32_t last_slot; /* slot of the latest push (a hint, checked before use) */
+  sl__wkey *hint;     /* key of the latest push (checked before use), or NULL */
+  uint32_t hint_slot;
   sl__heap heap[2];
   /* emit queue: a ring of fixed-size records */
   uint8_t *q;
@@ -168,10 +201,13 @@ struct sl_window {
 struct sl__window_ops {
   int emits; /* 1: closes windows (close heap); 0: read by query */
   size_t (*state_size)(const sl_window *w);
-  /* A checked, in-time event for key `k`. SL_OK, or SL_EFULL with nothing
-   * changed when the key's window slots are taken by windows waiting for
-   * the poll queue. */
-  sl_status (*add)(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x);
+  /* A checked, in-time event for key `k` (k->last_seen not yet raised to
+   * ts). Returns 0, 1 when the key's earliest open window may have an
+   * earlier end than before (emitting kinds: the close heap is checked),
+   * or SL_EFULL with nothing changed when the key's window slots are taken
+   * by windows waiting for the poll queue. `add` serves every mask,
+   * `add_sums` only masks with need == 0 (NULL: use `add`). */
+  sl__add_fn add, add_sums;
   /* End of the earliest open window, SL__NO_END when none (emitting kinds). */
   int64_t (*next_end)(const sl_window *w, const void *st);
   /* Writes the earliest open window's values and bounds, and forgets it. */
@@ -187,17 +223,13 @@ struct sl__window_ops {
 
 extern const sl__handle_class sl__window_class;
 extern const sl__kind sl__tumbling_kind, sl__hopping_kind, sl__sliding_kind, sl__session_kind, sl__count_kind;
-extern const sl__window_ops sl__aligned_ops, sl__ring_ops;
+extern const sl__window_ops sl__tumbling_ops, sl__hopping_ops, sl__sliding_ops, sl__count_ops;
 
 static inline const sl__window_ops *sl__wops(const sl_window *w) {
   return (const sl__window_ops *)w->obj.kind->ops;
 }
-static inline void *sl__wstate(const sl_window *w, sl__wkey *k) {
-  return (uint8_t *)k + sizeof(sl__wkey) + w->key_room;
-}
-static inline const void *sl__wstate_c(const sl_window *w, const sl__wkey *k) {
-  return (const uint8_t *)k + sizeof(sl__wkey) + w->key_room;
-}
+static inline void *sl__wstate(sl__wkey *k) { return k + 1; }
+static inline const void *sl__wstate_c(const sl__wkey *k) { return k + 1; }
 static inline int64_t sl__floordiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -215,9 +247,12 @@ sl_status sl__window_save(const sl__object *o, sl__writer *w);
 
 /* agg.c */
 void sl__agg_reset(const sl_window *w, sl__agg *a);
+/* The general add / remove: sl__agg_add_t / sl__agg_remove_t with w->need. */
 void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x);
 void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x);
 void sl__agg_merge(const sl_window *w, sl__agg *into, const sl__agg *from);
+void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x);
+void sl__ewma_remove(const sl_window *w, sl__agg *a, int64_t ts, double x);
 /* Values in output order; `duration` (time units) is the rate's denominator. */
 void sl__agg_out(const sl_window *w, const sl__agg *a, double duration, double *out);
 void sl__agg_save(const sl_window *w, const sl__agg *a, sl__writer *wr);
@@ -225,14 +260,98 @@ void sl__agg_load(const sl_window *w, sl__agg *a, sl__reader *r);
 static inline uint32_t *sl__agg_bins(sl__agg *a) { return (uint32_t *)(a + 1); }
 static inline const uint32_t *sl__agg_bins_c(const sl__agg *a) { return (const uint32_t *)(a + 1); }
 
+/* Adds x at ts, tracking what `need` (a constant where the caller is a
+ * specialised path) asks beyond n and sum. */
+SL__INLINE void sl__agg_add_t(const sl_window *w, sl__agg *a, int64_t ts, double x, unsigned need) {
+  if (need & SL__NEED_EWMA) sl__ewma_add(w, a, ts, x);
+  if (need & SL__NEED_QUANT) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]++;
+  if (need & (SL__NEED_ENDS | SL__NEED_MINMAX)) {
+    if (a->n == 0) {
+      a->min = a->max = a->first = a->last = x;
+      a->first_ts = a->last_ts = ts;
+    } else {
+      if ((need & SL__NEED_ENDS) && ts < a->first_ts) {
+        a->first_ts = ts;
+        a->first = x;
+      }
+      if ((need & SL__NEED_ENDS) && ts >= a->last_ts) {
+        a->last_ts = ts;
+        a->last = x;
+      }
+      if ((need & SL__NEED_MINMAX) && x < a->min) a->min = x;
+      if ((need & SL__NEED_MINMAX) && x > a->max) a->max = x;
+    }
+  }
+  a->n += 1.0;
+  a->sum += x;
+  if (need & SL__NEED_M2) {
+    double delta = x - a->mean;
+    a->mean += delta / a->n;
+    a->m2 += delta * (x - a->mean);
+  }
+}
+
+/* Removes a value added before (the kinds that remove read min, max, first
+ * and last from their deques and ring, so those are not restored). The last
+ * value out resets the state: with need == 0 only n and sum, the fields
+ * such a state never writes. */
+SL__INLINE void sl__agg_remove_t(const sl_window *w, sl__agg *a, int64_t ts, double x, unsigned need) {
+  double delta;
+  if (a->n <= 1.0) {
+    if (need)
+      sl__agg_reset(w, a);
+    else
+      a->n = a->sum = 0.0;
+    return;
+  }
+  if (need & SL__NEED_EWMA) sl__ewma_remove(w, a, ts, x);
+  if (need & SL__NEED_QUANT) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]--;
+  a->n -= 1.0;
+  a->sum -= x;
+  if (need & SL__NEED_M2) {
+    delta = x - a->mean;
+    a->mean -= delta / a->n;
+    a->m2 -= delta * (x - a->mean);
+    if (a->m2 < 0) a->m2 = 0; /* rounding when the rest are all equal */
+  }
+}
+
 /* keytable.c */
-sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size);
+/* Slots of `slot_size` bytes (a multiple of 64) whose key bytes start at `key_off`. */
+sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size, size_t key_off);
 void sl__keytab_free(sl__keytab *t, sl__mem *m);
 static inline sl__wkey *sl__keytab_slot(const sl__keytab *t, uint32_t s) {
-  return (sl__wkey *)(t->chunks[s / t->chunk_slots] + (size_t)(s % t->chunk_slots) * t->slot_size);
+  return (sl__wkey *)(t->chunks[s >> t->chunk_shift] + (size_t)(s & (t->chunk_slots - 1)) * t->slot_size);
 }
+static inline uint8_t *sl__key_bytes(const sl__keytab *t, const sl__wkey *k) { return (uint8_t *)k + t->key_off; }
+
+/* The table hash of a key: a multiply-shift mixer (odd 64-bit multiplier,
+ * high half folded into the low half, so the low bits that pick the table
+ * position depend on every bit of the key). Byte keys (`id` = their
+ * sl_hash_bytes) are offset so they never share a hash chain by design with
+ * the integer key of the same value. */
+static inline uint64_t sl__key_hash(uint64_t id, int is_bytes) {
+  uint64_t h = (id ^ (is_bytes ? 0x27d4eb2f165667c5ull : 0)) * 0x9e3779b97f4a7c15ull;
+  return h ^ (h >> 32);
+}
+static inline const sl__keyent *sl__keytab_home(const sl__keytab *t, uint64_t hash) {
+  return &t->tab[(size_t)hash & (t->tab_cap - 1)];
+}
+
 /* The key's slot, or SL__NOPOS. `bytes` NULL for an integer key (`id`). */
-uint32_t sl__keytab_find(const sl__keytab *t, uint64_t hash, uint64_t id, const void *bytes, size_t len);
+static inline uint32_t sl__keytab_find(const sl__keytab *t, uint64_t hash, uint64_t id, const void *bytes, size_t len) {
+  size_t mask = t->tab_cap - 1, i = (size_t)hash & mask;
+  uint32_t tag = (uint32_t)(hash >> 32);
+  for (;; i = (i + 1) & mask) {
+    const sl__keyent *e = &t->tab[i];
+    const sl__wkey *k;
+    if (!e->slot) return SL__NOPOS;
+    if (e->tag != tag) continue;
+    k = sl__keytab_slot(t, e->slot - 1);
+    if (k->id == id && k->key_len == (bytes ? len : 0) && (!bytes || SL__MEMCMP(sl__key_bytes(t, k), bytes, len) == 0))
+      return e->slot - 1;
+  }
+}
 /* A zeroed live slot for a new key, entered in the table; makes room first
  * (a chunk, a larger table). SL_ENOMEM leaves everything unchanged. */
 sl_status sl__keytab_insert(sl__keytab *t, sl__mem *m, uint64_t hash, uint32_t *slot);
@@ -244,8 +363,6 @@ uint32_t sl__keytab_victim(sl__keytab *t);
 sl_status sl__keytab_reserve(sl__keytab *t, sl__mem *m, size_t hw);
 /* Enters a live slot built by load into the table. */
 sl_status sl__keytab_enter(sl__keytab *t, sl__mem *m, uint32_t slot);
-uint64_t sl__key_hash_int(uint64_t key);
-uint64_t sl__key_hash_bytes(uint64_t id);
 
 /* timeheap.c */
 sl_status sl__heap_reserve(sl__heap *h, sl__mem *m, size_t cap);
@@ -259,10 +376,16 @@ static inline int sl__heap_top(const sl__heap *h, int64_t *t, uint32_t *slot) {
   *slot = h->e[0].slot;
   return 1;
 }
+/* The time the key is filed under (it must be in the heap). */
+static inline int64_t sl__heap_time(const sl__heap *h, const sl__wkey *k) { return h->e[k->heap_pos[h->which]].t; }
 
 /* eventtime.c */
 /* Adds a checked event (ts within limits, value finite) for the key. */
 sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x);
+/* push_many's cache lookahead: whether the key count makes it pay, and the
+ * prefetches to issue before adding event i of keys[0..n). */
+int sl__window_lookahead_pays(const sl_window *w);
+void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i);
 /* Emits what is due (or everything when flushing) as far as the queue and
  * the callback allow. SL_OK, SL_EFULL (queue full), SL_ECALLBACK. */
 sl_status sl__window_drain(sl_window *w);
