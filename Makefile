@@ -167,6 +167,7 @@ help:
 	@echo "make demo       the command-line tool on a drifting built-in stream (plot in $(BUILD)/demo.svg)"
 	@echo "make test       every Criterion suite, the conformance tests, the tool's tests"
 	@echo "make bench      every benchmark, one report in $(BUILD)/bench/report.md"
+	@echo "make examples   build/examples/* (scada_telemetry: the pipeline on simulated plant telemetry)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=  (headers, libraries, pkg-config file)"
 	@echo "make abi-check  exported symbols == abi/symbols.txt"
 	@echo "make asan       test suites under AddressSanitizer + UBSan"
@@ -198,3 +199,16 @@ bench:
 	BUILD=$(BUILD) sh bench/run.sh $(BENCH_ARGS)
 
 include examples/streamlearn/streamlearn.mk
+
+# ---- examples ------------------------------------------------------------------
+# examples/<name>.c programs a user copies from, built as $(BUILD)/examples/<name>.
+
+EXAMPLE_BIN := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+
+$(BUILD)/examples/%: examples/%.c $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -DSL_STATIC_DEFINE $(WARN) $(CFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS)
+
+examples: $(EXAMPLE_BIN)
+
+.PHONY: examples
