@@ -3,9 +3,14 @@
  * streaming learner: dense rows at d = 8, 32, 128, 1024 (linear regression,
  * SGD, River's lr 0.01 at d = 8, smaller beyond so SGD stays stable),
  * every optimizer at d = 32 (logistic regression), and sparse rows of
- * 20 active features out of 2^20 weights (logistic, SGD and vw). Rows are
- * generated before timing (a ring of 4096), so the clock sees only the
- * model. 2M steps per case, --quick 100k.
+ * 20 active features out of 2^20 weights (logistic, SGD and vw). The same
+ * step through sl_model_predict_learn (one call), and learn_many in batches
+ * of 256 rows (ns per row: the Python batch API's floor). Beside d = 1024,
+ * the time to only read a row (the sum of its 1024 values from the same
+ * 32 MiB ring): the memory floor of any learner that reads its input.
+ * Rows are generated before timing (a ring of 4096), so the clock sees only
+ * the model. 2M steps per case, --quick 100k; a timed batch is about 16k
+ * features long, so a sample stays short on a busy machine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +35,30 @@ static void op_dense(void *ctx, uint64_t i) {
   sl_model_predict(r->m, x, r->d, &p);
   sl_model_learn(r->m, x, r->d, r->y[i % RING], 1.0);
   bench_sink(p);
+}
+
+static void op_pl(void *ctx, uint64_t i) {
+  run *r = (run *)ctx;
+  double p;
+  sl_model_predict_learn(r->m, r->x + (i % RING) * r->d, r->d, r->y[i % RING], 1.0, &p);
+  bench_sink(p);
+}
+
+#define MANY 256
+static void op_many(void *ctx, uint64_t i) {
+  run *r = (run *)ctx;
+  size_t at = (size_t)(i * MANY) % RING;
+  sl_model_learn_many(r->m, r->x + at * r->d, MANY, r->d, r->y + at, NULL);
+}
+
+/* Reads the row and nothing else: the memory floor. */
+static void op_read(void *ctx, uint64_t i) {
+  run *r = (run *)ctx;
+  const double *x = r->x + (i % RING) * r->d;
+  double s = 0.0;
+  size_t j;
+  for (j = 0; j < r->d; j++) s += x[j];
+  bench_sink(s);
 }
 
 static void op_sparse(void *ctx, uint64_t i) {
@@ -65,11 +94,19 @@ static void make_rows(run *r, int classify, int sparse, size_t d_total) {
   free(w);
 }
 
+/* How a case drives the model. */
+enum { STEP_TWO_CALLS, STEP_ONE_CALL, STEP_MANY, STEP_READ };
+
 static void bench_case(const char *label, sl_model_kind kind, size_t d, size_t nnz, const char *opt,
-                       const char *lr, uint64_t ops) {
+                       const char *lr, uint64_t ops, int how) {
+  static void (*const dense_ops[])(void *, uint64_t) = {op_dense, op_pl, op_many, op_read};
+  static const char *const notes[] = {"predict + learn per row", "predict_learn per row",
+                                      "learn_many, 256 rows a call: per row", "read the row only: memory floor"};
   run r = {0};
   bench_stats s;
   double bytes, a0, a1;
+  size_t width = nnz ? nnz : d;
+  unsigned batch = width >= 16384 ? 1 : (unsigned)(16384 / width);
   r.d = d;
   r.nnz = nnz;
   if (sl_model_new(&r.m, kind, d, NULL) != SL_OK) exit(1);
@@ -77,10 +114,22 @@ static void bench_case(const char *label, sl_model_kind kind, size_t d, size_t n
   if (lr && sl_model_set_str(r.m, "lr", lr) != SL_OK) exit(1);
   make_rows(&r, kind != SL_MODEL_LINEAR_REGRESSION, nnz > 0, d);
   sl_model_stat(r.m, "allocations", &a0);
-  s = bench_run(nnz ? op_sparse : op_dense, &r, ops, 1000);
+  if (how == STEP_MANY) {
+    ops /= MANY;
+    batch = batch / MANY ? batch / MANY : 1;
+  }
+  s = bench_run(nnz ? op_sparse : dense_ops[how], &r, ops, batch);
   sl_model_stat(r.m, "allocations", &a1);
   sl_model_stat(r.m, "bytes", &bytes);
-  bench_row("linear", label, &s, bytes, (a1 - a0) / (double)ops, "predict + learn per row");
+  if (how == STEP_MANY) { /* per row */
+    s.ns_mean /= MANY;
+    s.ns_p50 /= MANY;
+    s.ns_p99 /= MANY;
+    s.ns_p999 /= MANY;
+    s.ops_per_sec *= MANY;
+    ops *= MANY;
+  }
+  bench_row("linear", label, &s, how == STEP_READ ? 0.0 : bytes, (a1 - a0) / (double)ops, notes[how]);
   sl_model_free(r.m);
   free(r.x);
   free(r.y);
@@ -94,16 +143,24 @@ int main(int argc, char **argv) {
   char label[64];
   size_t i;
   bench_table_header("linear models: ns per predict + learn");
-  bench_case("linreg sgd dense d=8", SL_MODEL_LINEAR_REGRESSION, 8, 0, NULL, NULL, ops);
+  bench_case("linreg sgd dense d=8", SL_MODEL_LINEAR_REGRESSION, 8, 0, NULL, NULL, ops, STEP_TWO_CALLS);
+  bench_case("linreg sgd dense d=8", SL_MODEL_LINEAR_REGRESSION, 8, 0, NULL, NULL, ops, STEP_ONE_CALL);
+  bench_case("linreg sgd dense d=8", SL_MODEL_LINEAR_REGRESSION, 8, 0, NULL, NULL, ops, STEP_MANY);
+  bench_case("logreg sgd dense d=8", SL_MODEL_LOGISTIC_REGRESSION, 8, 0, NULL, NULL, ops, STEP_ONE_CALL);
   /* lr below 1 / |x|^2 so plain SGD stays stable on N(0, 1) rows */
-  bench_case("linreg sgd dense d=32", SL_MODEL_LINEAR_REGRESSION, 32, 0, NULL, "0.005", ops);
-  bench_case("linreg sgd dense d=128", SL_MODEL_LINEAR_REGRESSION, 128, 0, NULL, "0.002", ops);
-  bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10);
+  bench_case("linreg sgd dense d=32", SL_MODEL_LINEAR_REGRESSION, 32, 0, NULL, "0.005", ops, STEP_TWO_CALLS);
+  bench_case("linreg sgd dense d=128", SL_MODEL_LINEAR_REGRESSION, 128, 0, NULL, "0.002", ops, STEP_TWO_CALLS);
+  bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10, STEP_TWO_CALLS);
+  bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10, STEP_ONE_CALL);
+  bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10, STEP_MANY);
+  bench_case("sum of a d=1024 row", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, NULL, ops / 10, STEP_READ);
   for (i = 0; i < 5; i++) {
     snprintf(label, sizeof label, "logreg %s dense d=32", opts[i]);
-    bench_case(label, SL_MODEL_LOGISTIC_REGRESSION, 32, 0, opts[i], lrs[i], ops);
+    bench_case(label, SL_MODEL_LOGISTIC_REGRESSION, 32, 0, opts[i], lrs[i], ops, STEP_TWO_CALLS);
   }
-  bench_case("logreg sgd sparse 20 of 2^20", SL_MODEL_LOGISTIC_REGRESSION, (size_t)1 << 20, 20, NULL, NULL, ops);
-  bench_case("logreg vw sparse 20 of 2^20", SL_MODEL_LOGISTIC_REGRESSION, (size_t)1 << 20, 20, "vw", "0.5", ops);
+  bench_case("logreg sgd sparse 20 of 2^20", SL_MODEL_LOGISTIC_REGRESSION, (size_t)1 << 20, 20, NULL, NULL, ops,
+             STEP_TWO_CALLS);
+  bench_case("logreg vw sparse 20 of 2^20", SL_MODEL_LOGISTIC_REGRESSION, (size_t)1 << 20, 20, "vw", "0.5", ops,
+             STEP_TWO_CALLS);
   return 0;
 }

@@ -92,6 +92,23 @@ static sl_status lin_relayout(sl__linear *L) {
   return SL_OK;
 }
 
+/* Fills L->c from the parameters and the layout. */
+static void lin_cache(sl__linear *L) {
+  const sl__linear_spec *sp = sl__lin_spec(&L->base);
+  const sl__pval *p = L->base.obj.param;
+  sl__lin_cache *c = &L->c;
+  SL__MEMSET(c, 0, sizeof *c);
+  c->clf = sl__lin_ops(&L->base)->ops.task == SL_TASK_CLASSIFICATION;
+  if (sp->pa) return; /* PA has its own table and step */
+  c->loss = sl__linear_loss(&L->base);
+  c->heps = c->loss == SL__LOSS_HUBER ? p[LP_EXTRA + 1].d : 0.0;
+  c->lr = p[LP_LR].d;
+  c->ilr = p[LP_INTERCEPT_LR].d;
+  c->clip = p[LP_CLIP].d;
+  c->plain = p[LP_OPTIMIZER].i == SL__OPT_SGD && p[LP_SCHEDULE].i == SL__SCHED_CONSTANT && L->n_out == 1 &&
+             p[LP_L1].d == 0 && p[LP_L2].d == 0 && !p[LP_STANDARDIZE].i && sp->ewc_param < 0;
+}
+
 sl_status sl__linear_configure(sl__object *o, size_t changed, sl__pval old) {
   sl__linear *L = (sl__linear *)o;
   const sl__linear_spec *sp = sl__lin_spec(&L->base);
@@ -100,6 +117,7 @@ sl_status sl__linear_configure(sl__object *o, size_t changed, sl__pval old) {
   if ((st = lin_validate(o, o->param)) != SL_OK) return st;
   if ((st = lin_relayout(L)) != SL_OK) return sl__fail(o, st, "no memory for the new layout");
   if (!sp->pa && changed == LP_INTERCEPT_INIT && !o->started) lin_reset_intercepts(L);
+  lin_cache(L);
   return SL_OK;
 }
 
@@ -183,6 +201,7 @@ sl_status sl__linear_build(sl__object **out, const sl__kind *k, const sl__pval *
   L = (sl__linear *)m;
   if ((st = lin_validate(&m->obj, m->obj.param)) != SL_OK) return r ? SL_ECORRUPT : st;
   if ((st = lin_relayout(L)) != SL_OK) return st;
+  lin_cache(L);
   sl__linear_reset(m);
   if (r) lin_load(L, r);
   return r ? r->st : SL_OK;
@@ -266,19 +285,25 @@ static void softmax(double *s, size_t n) {
   for (c = 0; c < n; c++) s[c] /= tot;
 }
 
-void sl__linear_predict(sl_model *m, const sl__row *x, double *y) {
-  sl__linear *L = (sl__linear *)m;
-  double *s = SL__LBLK(L, LB_OUT, double);
+double sl__linear_output(const sl__linear *L, const double *s) {
   size_t c, best = 0;
-  sl__linear_scores(L, x, 0, s);
-  if (sl__lin_spec(m)->n_out_param < 0) {
-    int clf = ((const sl__model_ops *)m->obj.kind->ops)->task == SL_TASK_CLASSIFICATION;
-    *y = clf ? (sl__sigmoid(s[0]) > 0.5 ? 1.0 : 0.0) : s[0];
-    return;
+  if (L->n_out == 1) {
+    if (!L->c.clf) return s[0];
+    /* sigmoid(s) > 0.5 is s > 0 except within rounding of 0, where the
+     * sigmoid itself decides (same answer, without exp in the usual case). */
+    if (fabs(s[0]) > 1e-9) return s[0] > 0 ? 1.0 : 0.0;
+    return sl__sigmoid(s[0]) > 0.5 ? 1.0 : 0.0;
   }
   for (c = 1; c < L->n_out; c++)
     if (s[c] > s[best]) best = c;
-  *y = (double)best;
+  return (double)best;
+}
+
+void sl__linear_predict(sl_model *m, const sl__row *x, double *y) {
+  sl__linear *L = (sl__linear *)m;
+  double *s = SL__LBLK(L, LB_OUT, double);
+  sl__linear_scores(L, x, 0, s);
+  *y = sl__linear_output(L, s);
 }
 
 void sl__linear_predict_proba(sl_model *m, const sl__row *x, double *p, size_t n) {

@@ -107,11 +107,29 @@ typedef struct sl__linear_spec {
   int standardize;    /* index of `standardize` */
 } sl__linear_spec;
 
-/* A linear kind's ops: the model vtable followed by its spec. */
+struct sl__linear;
+/* A linear kind's ops: the model vtable, its spec, and its step: the learn
+ * after the scores (sl__linear_begin), which are in LB_OUT. */
 typedef struct sl__linear_ops {
   sl__model_ops ops;
   sl__linear_spec spec;
+  sl_status (*step)(struct sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w);
 } sl__linear_ops;
+
+/* Schedules of `learning_rate`, in the order of its choices. */
+enum { SL__SCHED_CONSTANT, SL__SCHED_INVSCALING, SL__SCHED_OPTIMAL };
+
+/* What a learn reads from the parameters, derived once by configure (and at
+ * build) instead of on every example. */
+typedef struct sl__lin_cache {
+  int plain;   /* the common case: sgd, constant rate, one output, no l1 / l2 / standardize / EWC */
+  int clf;     /* classification kind */
+  int loss;    /* sl__loss (gradient kinds) */
+  double heps; /* huber epsilon */
+  double lr;   /* plain: the constant rate */
+  double ilr;  /* intercept_lr */
+  double clip; /* clip_gradient */
+} sl__lin_cache;
 
 /* The per-weight blocks. Sizes follow from the parameters (lin_layout). */
 enum {
@@ -148,14 +166,21 @@ typedef struct sl__linear {
   double vw_norm;         /* vw: sum of weighted normalized squared norms */
   double fisher_n;        /* EWC: learns folded into the running Fisher since the last consolidate */
   uint64_t consolidations;
+  sl__lin_cache c;
 } sl__linear;
 
 #define SL__LW(L) ((sl_real *)(L)->blk[LB_W].p)
+
+/* C99 restrict: a weight block never overlaps the caller's row. */
+#if defined(__cplusplus)
+#define SL__RESTRICT
+#else
+#define SL__RESTRICT restrict
+#endif
 #define SL__LBLK(L, b, T) ((T *)(L)->blk[b].p)
 
-static inline const sl__linear_spec *sl__lin_spec(const sl_model *m) {
-  return &((const sl__linear_ops *)m->obj.kind->ops)->spec;
-}
+static inline const sl__linear_ops *sl__lin_ops(const sl_model *m) { return (const sl__linear_ops *)m->obj.kind->ops; }
+static inline const sl__linear_spec *sl__lin_spec(const sl_model *m) { return &sl__lin_ops(m)->spec; }
 
 /* ---- linear.c: state, prediction, persistence ---------------------------- */
 
@@ -168,6 +193,11 @@ double sl__linear_stat(const sl__object *o, size_t i);
 void sl__linear_reset(sl_model *m);
 size_t sl__linear_max_classes(const sl_model *m);
 void sl__linear_predict(sl_model *m, const sl__row *x, double *y);
+/* The prediction from the scores `s`: the value, or the class. */
+double sl__linear_output(const sl__linear *L, const double *s);
+/* sl__model_ops.dense_step of every linear kind: the scores once, for the
+ * prediction and the learn; their finiteness tells whether x needs checking. */
+sl_status sl__linear_dense_step(sl_model *m, const double *x, double *pred, int learn, double y, double w);
 void sl__linear_predict_proba(sl_model *m, const sl__row *x, double *p, size_t n);
 /* The loss of the kind (resolving the `loss` parameter). */
 int sl__linear_loss(const sl_model *m);
@@ -227,8 +257,10 @@ void sl__lin_step_init(const sl__linear *L, sl__lin_step *s);
 
 /* ---- linear_learn.c ------------------------------------------------------------------- */
 
-/* Learn for the gradient kinds (all but PA). */
+/* sl__model_ops.learn of every linear kind: sl__linear_begin, then the kind's step. */
 sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w);
+/* The step of the gradient kinds (all but PA). */
+sl_status sl__linear_grad_step(sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w);
 /* The start of every linear learn: standardizes a dense row when asked
  * (into LB_Z, statistics not yet committed; sparse rows are refused then)
  * and puts the scores in LB_OUT. `*xr` is the row the step must use. */

@@ -27,8 +27,10 @@ static const char *const ewc_stats[] = {SL__LINEAR_STATS, SL__EWC_STATS};
 /* ops of a gradient kind: task, predict_proba, loss (-1: the `loss`
  * parameter), index of n_classes, index of the EWC parameters. */
 #define GRADIENT_OPS(task, proba, loss, n_out_param, ewc_param)                                              \
-  {{task, 1, sl__linear_max_classes, sl__linear_learn, sl__linear_predict, proba, sl__linear_reset},        \
-   {loss, 0, n_out_param, ewc_param, LP_STANDARDIZE}}
+  {{task, 1, sl__linear_max_classes, sl__linear_learn, sl__linear_predict, proba, sl__linear_reset,         \
+    sl__linear_dense_step},                                                                                \
+   {loss, 0, n_out_param, ewc_param, LP_STANDARDIZE},                                                      \
+   sl__linear_grad_step}
 #define REG SL_TASK_REGRESSION
 #define CLF SL_TASK_CLASSIFICATION
 #define PROBA sl__linear_predict_proba

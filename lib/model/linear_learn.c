@@ -50,28 +50,78 @@ static void softmax_gradient(double *g, size_t n, size_t y) {
   }
 }
 
-sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
-  sl__linear *L = (sl__linear *)m;
-  const sl__pval *p = m->obj.param;
-  const sl__linear_spec *sp = sl__lin_spec(m);
-  double *g = SL__LBLK(L, LB_OUT, double), *db = g + L->n_out, score, tot_w = 0.0, tot_norm = 0.0;
-  double lg0, lr_t = sl__lin_rate(p, L->t), ilr = p[LP_INTERCEPT_LR].d, clip = p[LP_CLIP].d;
-  int loss = sl__linear_loss(m);
-  double heps = loss == SL__LOSS_HUBER ? p[LP_EXTRA + 1].d : 0.0;
+/* w -= lr (g x) over d weights, two per iteration, which compilers turn
+ * into one vector operation (restrict: the weights never overlap the row). */
+static void sgd_apply(sl_real *SL__RESTRICT w, const double *SL__RESTRICT x, size_t d, double lr, double g) {
+  size_t k;
+  for (k = 0; k < d / 2; k++) {
+    w[2 * k] = (sl_real)(w[2 * k] - lr * (g * x[2 * k]));
+    w[2 * k + 1] = (sl_real)(w[2 * k + 1] - lr * (g * x[2 * k + 1]));
+  }
+  if (d & 1) w[d - 1] = (sl_real)(w[d - 1] - lr * (g * x[d - 1]));
+}
+
+/* The common case (L->c.plain: sgd at a constant rate, one output, no l1 /
+ * l2 / standardize / EWC) on a dense row, in one function: the score, the
+ * prediction, then the general path's step with its constants read from the
+ * cache (an l2 of 0 would add a signed zero that changes no bit).
+ *
+ * The score loop also finds max |w| and max |x|: then |new w| <= max |w| +
+ * |lr g| max |x| (up to a few roundings), and when that bound is far inside
+ * the storage type's range no weight can overflow, so the check pass is
+ * skipped; otherwise it runs as in the general path. */
+static sl_status plain_dense(sl__linear *L, const double *x, double *pred, int learn, double y, double w) {
+  sl_real *wt = SL__LW(L);
+  double *b = SL__LBLK(L, LB_B, double), s = 0.0, score, wmax = 0.0, xmax = 0.0, g, nb, bad;
+  const double lr = L->c.lr;
+  size_t k, d = L->base.n_features;
+  sl_status st;
+  for (k = 0; k < d; k++) {
+    double wk = wt[k], xk = x[k], aw = fabs(wk), ax = fabs(xk);
+    s += wk * xk;
+    wmax = wmax > aw ? wmax : aw;
+    xmax = xmax > ax ? xmax : ax;
+  }
+  s += b[0];
+  score = s;
+  /* NaN or infinite x makes the score NaN or infinite (see sl__linear_dense_step) */
+  if (SL__UNLIKELY(!sl__finite(s)) && (st = sl__model_check_finite(&L->base, x, 0)) != SL_OK) return st;
+  if (pred) *pred = sl__linear_output(L, &score);
+  if (!learn) return SL_OK;
+  g = clamp(sl__loss_gradient(L->c.loss, L->c.heps, y, s) * w, L->c.clip);
+  nb = b[0] + -L->c.ilr * g;
+  bad = (g - g) + (nb - nb);
+  if (!(wmax + fabs(lr * g) * xmax < 0.5 * SL__REAL_MAX))
+    for (k = 0; k < d; k++) {
+      double v = (sl_real)(wt[k] - lr * (g * x[k]));
+      bad += v - v;
+    }
+  if (bad != 0.0)
+    return sl__fail(&L->base.obj, SL_ENONFINITE, "the update diverged (non-finite result) and was not applied");
+  sgd_apply(wt, x, d, lr, g);
+  b[0] = nb;
+  L->t++;
+  return SL_OK;
+}
+
+sl_status sl__linear_grad_step(sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w) {
+  const sl__pval *p = L->base.obj.param;
+  const sl__linear_spec *sp = sl__lin_spec(&L->base);
+  double *g = SL__LBLK(L, LB_OUT, double), *db = g + L->n_out, score = g[0], tot_w = 0.0, tot_norm = 0.0;
+  double lg0, lr_t, heps = L->c.heps;
+  int loss = L->c.loss;
   sl__lin_step s;
-  sl__row xr;
   size_t c;
   int vw_live = 0;
   sl_status st;
-  if ((st = sl__linear_begin(L, x, &xr)) != SL_OK) return st;
-  score = g[0];
+  lr_t = sl__lin_rate(p, L->t);
   if (L->n_out > 1)
     softmax_gradient(g, L->n_out, (size_t)y);
   else
     g[0] = sl__loss_gradient(loss, heps, y, g[0]);
   for (c = 0; c < L->n_out; c++) {
-    g[c] = clamp(g[c] * w, clip);
-    db[c] = -ilr * g[c];
+    g[c] = clamp(g[c] * w, L->c.clip);
+    db[c] = -L->c.ilr * g[c];
   }
   lg0 = g[0];
   sl__lin_step_init(L, &s);
@@ -79,13 +129,13 @@ sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
   s.lg = L->n_out > 1 ? g : &lg0;
   if (sp->ewc_param >= 0) sl__ewc_step_init(L, lr_t, &s);
   if (s.opt == SL__OPT_VW) {
-    vw_live = sl__vw_prepare(L, &xr, score, y, w, loss, heps, lr_t, &s, &g[0], &tot_w, &tot_norm);
+    vw_live = sl__vw_prepare(L, xr, score, y, w, loss, heps, lr_t, &s, &g[0], &tot_w, &tot_norm);
     if (!vw_live) { /* zero loss derivative: VW leaves every weight and total as it is */
       s.opt = SL__OPT_PA;
       g[0] = 0.0;
     }
   }
-  if ((st = sl__linear_finish(L, &s, x, &xr)) != SL_OK) return st;
+  if ((st = sl__linear_finish(L, &s, x, xr)) != SL_OK) return st;
   if (s.l1_total > 0) L->l1_total = s.l1_total;
   if (vw_live) {
     L->vw_weight = tot_w;
@@ -93,4 +143,37 @@ sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
   }
   if (sp->ewc_param >= 0) sl__ewc_after_learn(L);
   return SL_OK;
+}
+
+sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
+  sl__linear *L = (sl__linear *)m;
+  sl__row xr;
+  sl_status st;
+  if (L->c.plain && x->dense) return plain_dense(L, x->dense, NULL, 1, y, w);
+  if ((st = sl__linear_begin(L, x, &xr)) != SL_OK) return st;
+  return sl__lin_ops(m)->step(L, x, &xr, y, w);
+}
+
+/* The dense step of the other cases: the scores through the general code. */
+static SL__NOINLINE sl_status general_dense(sl__linear *L, const double *x, double *pred, int learn, double y, double w) {
+  double *s = SL__LBLK(L, LB_OUT, double);
+  const sl__row r = {x, NULL, NULL, 0};
+  sl_status st;
+  if (L->blk[LB_MEAN].p) { /* standardized: predict and learn see different rows, so no sharing */
+    if ((st = sl__model_check_finite(&L->base, x, 0)) != SL_OK) return st;
+    if (pred) sl__linear_predict(&L->base, &r, pred);
+    return learn ? sl__linear_learn(&L->base, &r, y, w) : SL_OK;
+  }
+  /* A NaN or infinite value of x makes every score NaN or infinite (0 * inf
+   * is NaN), so only a non-finite score calls for the check; with finite x
+   * it is an overflow, which predict reports as is and learn refuses. */
+  sl__linear_scores(L, &r, 1, s);
+  if (SL__UNLIKELY(!sl__finite(s[0])) && (st = sl__model_check_finite(&L->base, x, 0)) != SL_OK) return st;
+  if (pred) *pred = sl__linear_output(L, s);
+  return learn ? sl__lin_ops(&L->base)->step(L, &r, &r, y, w) : SL_OK;
+}
+
+sl_status sl__linear_dense_step(sl_model *m, const double *x, double *pred, int learn, double y, double w) {
+  sl__linear *L = (sl__linear *)m;
+  return L->c.plain ? plain_dense(L, x, pred, learn, y, w) : general_dense(L, x, pred, learn, y, w);
 }

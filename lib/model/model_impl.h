@@ -5,6 +5,14 @@
 #include "../core/object.h"
 #include "streamlearn/model.h"
 
+/* Keeps a rarely taken path out of its caller, so the common path pays no
+ * setup for it. */
+#if defined(__GNUC__)
+#define SL__NOINLINE __attribute__((noinline))
+#else
+#define SL__NOINLINE
+#endif
+
 /* One input row, dense (`dense` != NULL, n_features values) or sparse
  * (`idx` / `val`, `nnz` pairs, indices already checked < n_features).
  * Values are already checked finite. */
@@ -28,6 +36,14 @@ typedef struct sl__model_ops {
   /* Probabilities into p[0..n) (zeros past the known classes); NULL for regression. */
   void (*predict_proba)(sl_model *m, const sl__row *x, double *p, size_t n);
   void (*reset)(sl_model *m);
+  /* Optional fused dense path (NULL: model.c checks every value of the row,
+   * then calls predict and learn). Called with a dense row whose pointer and
+   * length are checked but whose values are not yet checked finite, and with
+   * y / w checked when `learn`: predicts into *pred when pred != NULL, then
+   * learns when `learn`, with exactly the results of predict then learn. A
+   * NaN or infinite value must be found before anything is written (the
+   * model, *pred) and reported by sl__model_check_finite's status. */
+  sl_status (*dense_step)(sl_model *m, const double *x, double *pred, int learn, double y, double w);
 } sl__model_ops;
 
 /* The head of every model; kinds extend it (struct { sl_model base; ... }). */
@@ -41,6 +57,10 @@ extern const sl__handle_class sl__model_class;
 /* Creates the handle of kind `k` with `size` bytes (the kind's struct). */
 sl_status sl__model_create(sl_model **out, const sl__kind *k, size_t size, size_t n_features,
                            const sl__pval *params, const sl_allocator *a);
+
+/* SL_OK when x[0..n_features) are all finite, else SL_ENONFINITE with the
+ * detail naming row `row` and the first bad feature. */
+sl_status sl__model_check_finite(const sl_model *m, const double *x, size_t row);
 
 /* Saves / loads n_features, the head of every model payload. */
 void sl__model_save_head(const sl_model *m, sl__writer *w);

@@ -11,13 +11,11 @@
  */
 #include "linear.h"
 
-enum { SCHED_CONSTANT, SCHED_INVSCALING, SCHED_OPTIMAL };
-
 double sl__lin_rate(const sl__pval *p, uint64_t t) {
   double alpha, eta0;
   switch (p[LP_SCHEDULE].i) {
-  case SCHED_INVSCALING: return p[LP_LR].d / pow((double)t + 1.0, p[LP_POWER_T].d);
-  case SCHED_OPTIMAL:
+  case SL__SCHED_INVSCALING: return p[LP_LR].d / pow((double)t + 1.0, p[LP_POWER_T].d);
+  case SL__SCHED_OPTIMAL:
     alpha = p[LP_ALPHA].d;
     eta0 = sqrt(1.0 / sqrt(alpha));
     return 1.0 / (alpha * (1.0 / (eta0 * alpha) + (double)t));

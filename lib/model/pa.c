@@ -39,23 +39,18 @@ static double sq_norm(const sl__linear *L, const sl__row *x) {
   return s;
 }
 
-static sl_status pa_learn(sl_model *m, const sl__row *x, double y, double w) {
-  sl__linear *L = (sl__linear *)m;
-  const sl__pval *p = m->obj.param;
-  double *g = SL__LBLK(L, LB_OUT, double), score, loss, d, norm, tau = 0.0, C = p[PA_C].d * w;
+static sl_status pa_step(sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w) {
+  const sl__pval *p = L->base.obj.param;
+  double *g = SL__LBLK(L, LB_OUT, double), score = g[0], loss, d, norm, tau = 0.0, C = p[PA_C].d * w;
   sl__lin_step s;
-  sl__row xr;
-  sl_status st;
-  if ((st = sl__linear_begin(L, x, &xr)) != SL_OK) return st;
-  score = g[0];
-  if (((const sl__model_ops *)m->obj.kind->ops)->task == SL_TASK_CLASSIFICATION) {
+  if (L->c.clf) {
     d = y == 1.0 ? 1.0 : -1.0;
     loss = fmax(0.0, 1.0 - d * score);
   } else {
     d = y > score ? 1.0 : y < score ? -1.0 : 0.0;
     loss = fmax(0.0, fabs(y - score) - p[PA_EPS].d);
   }
-  norm = sq_norm(L, &xr);
+  norm = sq_norm(L, xr);
   if (w > 0) switch (p[PA_MODE].i) {
     case PA_MODE_PA: tau = norm > 0 ? loss / norm : 0.0; break;
     case PA_MODE_PA1: tau = norm > 0 ? fmin(C, loss / norm) : 0.0; break;
@@ -66,12 +61,14 @@ static sl_status pa_learn(sl_model *m, const sl__row *x, double y, double w) {
   SL__MEMSET(&s, 0, sizeof s);
   s.opt = SL__OPT_PA;
   s.g = s.lg = g;
-  return sl__linear_finish(L, &s, x, &xr);
+  return sl__linear_finish(L, &s, x, xr);
 }
 
 #define PA_OPS(task)                                                                                       \
-  {{task, 1, sl__linear_max_classes, pa_learn, sl__linear_predict, PA_PROBA_##task, sl__linear_reset},    \
-   {-1, 1, -1, -1, PA_STANDARDIZE}}
+  {{task, 1, sl__linear_max_classes, sl__linear_learn, sl__linear_predict, PA_PROBA_##task, sl__linear_reset, \
+    sl__linear_dense_step},                                                                                \
+   {-1, 1, -1, -1, PA_STANDARDIZE},                                                                        \
+   pa_step}
 #define PA_PROBA_SL_TASK_CLASSIFICATION sl__linear_predict_proba
 #define PA_PROBA_SL_TASK_REGRESSION NULL
 
