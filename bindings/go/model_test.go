@@ -102,7 +102,7 @@ func TestModelCheckpointResumesExactly(t *testing.T) {
 		pa, pb := make([]float64, 2), make([]float64, 2)
 		must(t, m.PredictProba(X[:nf], pa))
 		must(t, l.PredictProba(X[:nf], pb))
-		if (pa[0] != pb[0] || math.Abs(pa[0]+pa[1]-1) > 1e-9) {
+		if pa[0] != pb[0] || math.Abs(pa[0]+pa[1]-1) > 1e-9 {
 			t.Fatalf("%s: proba %v %v", kind, pa, pb)
 		}
 		m.Close()

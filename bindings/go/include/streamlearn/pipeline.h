@@ -321,8 +321,8 @@ SL_API sl_status sl_pipeline_load_file(sl_pipeline **out, const char *path, cons
  * fields by name, and pending, late, unmatched_labels, expired, evicted,
  * drifts, warnings, promotions, rollbacks, resets, consolidations,
  * retrains, snapshots_taken, snapshots_failed, learn_rejected, nonfinite_features,
- * n_features, handle_allocations (allocation calls of the pipeline and
- * every attached handle), latency_{features,predict,learn}_{p50,p99,p999}. */
+ * n_raw, n_features, handle_allocations and handle_bytes (allocation calls
+ * and bytes held of the pipeline and every attached handle), latency_{features,predict,learn}_{p50,p99,p999}. */
 SL_HANDLE_API(pipeline);
 
 #ifdef __cplusplus

@@ -36,7 +36,7 @@
  *
  * Memory is bounded by the parameters: at most "key_cap" keys, each with a
  * fixed-size state; "bytes_per_key" (a statistic) gives the size. Per-key
- * states come from chunks of up to 256 keys allocated when a new key needs
+ * states come from chunks (up to 256 keys, 1 MiB) allocated when a new key needs
  * one; the key table doubles when half full. Nothing allocates on a push to
  * an existing key, on poll or on query.
  */
@@ -121,13 +121,15 @@ SL_API sl_status sl_window_set_callbacks(sl_window *w, sl_window_cb on_window, s
  * are emitted first. A new key may evict or expire others (on_evict).
  * Allocates only when the key is new and needs a new chunk or a larger
  * table.
+ * Callbacks must not call back into the handle.
  * @return SL_OK; SL_ELATE (ts < watermark; on_late called, nothing else
- * changed); SL_ENONFINITE (NaN / Inf value); SL_EFULL (the poll queue holds
- * windows not yet polled and this event would advance the watermark, or
- * "key_cap" is reached with "key_full" = refuse: nothing changed, poll and
- * retry); SL_ECALLBACK (the event was added, but on_window asked to stop:
- * the rest are delivered by the next call); SL_ENOMEM (a new key could not
- * be stored: nothing changed); SL_EINVAL (NULL handle). */
+ * changed); SL_ENONFINITE (NaN / Inf value); SL_EINVAL (NULL handle, or ts
+ * beyond +-2^62); SL_EFULL (nothing changed: closed windows wait for
+ * sl_window_poll, or a flush is unfinished, or "key_cap" is reached with
+ * "key_full" = refuse); SL_ECALLBACK (the event was added, but on_window
+ * asked to stop: the rest are delivered by the next call, or, if on_window
+ * stops again before this event could go in, the event was not added);
+ * SL_ENOMEM (a new key could not be stored: nothing changed). */
 SL_API sl_status sl_window_push(sl_window *w, uint64_t key, int64_t ts, double value);
 
 /* Same for a byte-string key of `len` bytes (1 <= len <= "key_bytes_max",
@@ -170,11 +172,13 @@ SL_API sl_status sl_window_poll(sl_window *w, uint64_t *keys, int64_t *starts, i
  * (the queue filled: poll, then flush again), SL_ECALLBACK, SL_EINVAL. */
 SL_API sl_status sl_window_flush(sl_window *w);
 
-/* Number of values in one window result, and the name of value `i`
- * ("count", "mean", "q0.99", ...; static or handle-owned storage, valid
- * while the handle lives). @return SL_OK, SL_ENOTFOUND (i too large),
- * SL_EINVAL. */
+/* Number of values in one window result (0 for a NULL handle); it follows
+ * "aggregates" and "n_quantiles". */
 SL_API size_t sl_window_n_values(const sl_window *w);
+
+/* Name of value `i` ("count", "mean", "q0.99", ...; static or handle-owned
+ * storage, valid while the handle lives and its parameters stay).
+ * @return SL_OK, SL_ENOTFOUND (i too large), SL_EINVAL. */
 SL_API sl_status sl_window_value_name(const sl_window *w, size_t i, const char **name);
 
 /* The current watermark (INT64_MIN before the first event).
