@@ -253,24 +253,33 @@ static sl_status vfdt_learn(sl_model *m, const sl__row *x, double y, double w) {
   return SL_OK;
 }
 
-/* River's predict_proba_one: the distribution of the leaf x reaches, into t->votes. */
-static void vfdt_dist(ht_tree *t, const sl__row *x) {
-  const ht_leaf *l;
+/* The leaf x reaches (NULL in an empty tree). */
+static const ht_leaf *vfdt_leaf(ht_tree *t, const sl__row *x) {
   sl__ht_memo_sync(t, x->dense);
-  l = (const ht_leaf *)*sl__ht_find_slot(t, x->dense);
+  return (const ht_leaf *)*sl__ht_find_slot(t, x->dense);
+}
+
+/* River's predict_proba_one: the distribution of leaf l for x, into t->votes. */
+static void vfdt_dist(ht_tree *t, const ht_leaf *l, const sl__row *x) {
   if (l) sl__ht_leaf_predict(t, l, x->dense, t->votes);
   else memset(t->votes, 0, t->C * sizeof(double));
 }
 
 static void vfdt_predict_proba(sl_model *m, const sl__row *x, double *p, size_t n) {
   ht_tree *t = (ht_tree *)m;
-  vfdt_dist(t, x);
+  vfdt_dist(t, vfdt_leaf(t, x), x);
   sl__ht_output(t, t->votes, p, n);
 }
 
 static void vfdt_predict(sl_model *m, const sl__row *x, double *y) {
   ht_tree *t = (ht_tree *)m;
-  vfdt_dist(t, x);
+  const ht_leaf *l = vfdt_leaf(t, x);
+  int c = l ? sl__ht_leaf_nb_class(t, l, x->dense) : -1;
+  if (c >= 0) { /* a strict maximum: what sl__ht_output would pick from the distribution */
+    *y = (double)c;
+    return;
+  }
+  vfdt_dist(t, l, x);
   *y = sl__ht_output(t, t->votes, NULL, 0);
 }
 

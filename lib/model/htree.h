@@ -163,10 +163,10 @@ struct ht_tree {
   int memo_valid;   /* memo_x holds an example */
   ht_node **memo_slot; /* the slot it reached by its own values (no unseen nominal value), or NULL */
   uint64_t memo_slot_epoch;
-  double *memo_p;   /* [C] naive Bayes posterior of memo_x at memo_leaf */
+  double *memo_p;   /* [C] naive Bayes of memo_x at memo_leaf: log-likelihoods or posterior (memo_stage) */
   const ht_leaf *memo_leaf;
   uint64_t memo_epoch, epoch;
-  int memo_has;
+  int memo_has, memo_stage;
   ht_rank *rank;    /* memory manager's leaf list */
   size_t rank_cap;
   sl_allocator counting; /* passes the tree's counting allocator to child handles */
@@ -276,6 +276,10 @@ int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p);
 /* The leaf's class distribution for x (River's leaf.prediction) into p[C]
  * (zeros for absent classes); returns 0 when it is empty. */
 int sl__ht_leaf_predict(ht_tree *t, const ht_leaf *l, const double *x, double *p);
+/* The class l predicts for x when it predicts by naive Bayes and the
+ * posterior's strict maximum shows in the log-likelihoods already (no
+ * log-sum-exp needed); -1 otherwise (ask sl__ht_leaf_predict). */
+int sl__ht_leaf_nb_class(ht_tree *t, const ht_leaf *l, const double *x);
 /* Updates stats, naive Bayes bookkeeping (when tracked) and observers. */
 void sl__ht_leaf_learn(ht_tree *t, ht_leaf *l, const double *x, unsigned c, double w, int track_nba);
 /* First class of maximal p[] in the leaf's class order (River's max over a dict); -1 if none. */
