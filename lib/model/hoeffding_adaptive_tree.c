@@ -79,17 +79,39 @@ static double leaf_error(ht_tree *t, const ht_leaf *l, const double *x, unsigned
 
 /* ---- learning ----------------------------------------------------------------- */
 
-static void learn_node(ht_tree *t, ht_node **slot, const double *x, unsigned c, double w);
+/* One example being learned, and the error of the last leaf scored for it:
+ * every branch on the path scores the leaf the example reaches (as River
+ * does, walking down from each), which stays the same leaf in the same state
+ * until the tree changes (the epoch moves), so its error is worked out once. */
+typedef struct hat_example {
+  const double *x;
+  unsigned c;
+  double w;
+  const ht_leaf *scored;
+  uint64_t scored_epoch;
+  double error;
+} hat_example;
 
-static void learn_leaf(ht_tree *t, ht_node **slot, ht_leaf *l, const double *x, unsigned c, double w) {
+static double scored_error(ht_tree *t, hat_example *ex, const ht_leaf *l) {
+  if (l != ex->scored || ex->scored_epoch != t->epoch) {
+    ex->error = leaf_error(t, l, ex->x, ex->c);
+    ex->scored = l;
+    ex->scored_epoch = t->epoch;
+  }
+  return ex->error;
+}
+
+static void learn_node(ht_tree *t, ht_node **slot, hat_example *ex);
+
+static void learn_leaf(ht_tree *t, ht_node **slot, ht_leaf *l, hat_example *ex) {
   const sl__pval *p = ht_p(t);
-  double seen;
+  double seen, w = ex->w;
   if (p[HT_P_BOOTSTRAP_SAMPLING].i) {
     unsigned k = sl__rng_poisson(&t->rng, 1.0);
     if (k > 0) w *= (double)k;
   }
-  error_step(&l->h, leaf_error(t, l, x, c));
-  sl__ht_leaf_learn(t, l, x, c, w, 1);
+  error_step(&l->h, scored_error(t, ex, l));
+  sl__ht_leaf_learn(t, l, ex->x, ex->c, w, 1);
   seen = sl__ht_dist_total(&l->d);
   if (seen - l->last_split_at < (double)p[HT_P_GRACE_PERIOD].i) return;
   if ((int64_t)l->h.depth >= p[HT_P_MAX_DEPTH].i) sl__ht_leaf_deactivate(t, l);
@@ -138,43 +160,43 @@ static int compare_alternate(ht_tree *t, ht_node **slot, ht_branch *b) {
   return 0;
 }
 
-static void learn_branch(ht_tree *t, ht_node **slot, ht_branch *b, const double *x, unsigned c, double w) {
-  ht_node *n = (ht_node *)b;
+static void learn_branch(ht_tree *t, ht_node **slot, ht_branch *b, hat_example *ex) {
   int i;
-  while (!n->is_leaf) {
-    const ht_branch *nb = (const ht_branch *)n;
-    i = sl__ht_branch_no(t, nb, x);
-    n = nb->child[i >= 0 ? (unsigned)i : sl__ht_most_common(nb)];
-  }
-  if (error_step(&b->h, leaf_error(t, (const ht_leaf *)n, x, c))) {
+  if (error_step(&b->h, scored_error(t, ex, sl__ht_reach(t, &b->h, ex->x)))) {
     b->h.err_n = b->h.err_mean = 0.0;
     start_alternate(t, b);
   } else if (b->alt && compare_alternate(t, slot, b)) {
-    if (slot == &t->root) learn_node(t, slot, x, c, w); /* River: a new root learns the example */
+    if (slot == &t->root) learn_node(t, slot, ex); /* River: a new root learns the example */
     return;
   }
   if (b->alt) {
-    learn_leaf(t, slot, b->alt, x, c, w);
+    learn_leaf(t, slot, b->alt, ex);
     if (*slot != (ht_node *)b) { /* the alternate split and replaced b */
       b->alt = NULL;
       sl__ht_free(t, (ht_node *)b);
       return;
     }
   }
-  if ((i = sl__ht_branch_no(t, b, x)) < 0 && (i = sl__ht_add_branch(t, b, x)) < 0) i = (int)sl__ht_most_common(b);
-  learn_node(t, &b->child[i], x, c, w);
+  if ((i = sl__ht_branch_no(t, b, ex->x)) < 0 && (i = sl__ht_add_branch(t, b, ex->x)) < 0)
+    i = (int)sl__ht_most_common(b);
+  learn_node(t, &b->child[i], ex);
 }
 
-static void learn_node(ht_tree *t, ht_node **slot, const double *x, unsigned c, double w) {
-  if ((*slot)->is_leaf) learn_leaf(t, slot, (ht_leaf *)*slot, x, c, w);
-  else learn_branch(t, slot, (ht_branch *)*slot, x, c, w);
+static void learn_node(ht_tree *t, ht_node **slot, hat_example *ex) {
+  if ((*slot)->is_leaf) learn_leaf(t, slot, (ht_leaf *)*slot, ex);
+  else learn_branch(t, slot, (ht_branch *)*slot, ex);
 }
 
 static sl_status hat_learn(sl_model *m, const sl__row *x, double y, double w) {
   ht_tree *t = (ht_tree *)m;
+  hat_example ex;
   sl_status st = sl__ht_learn_begin(t, x->dense, y, w);
   if (st != SL_OK) return st;
-  learn_node(t, &t->root, x->dense, (unsigned)y, w);
+  memset(&ex, 0, sizeof ex);
+  ex.x = x->dense;
+  ex.c = (unsigned)y;
+  ex.w = w;
+  learn_node(t, &t->root, &ex);
   sl__ht_memory_check(t);
   return SL_OK;
 }
@@ -201,6 +223,7 @@ static void hat_dist(ht_tree *t, const double *x, double *acc) {
     if (b->alt) add_leaf(t, b->alt, x, acc);
     n = b->child[i >= 0 ? (unsigned)i : sl__ht_most_common(b)];
   }
+  sl__ht_reach_note(t, (const ht_leaf *)n);
   add_leaf(t, (const ht_leaf *)n, x, acc);
   for (c = 0; c < t->C; c++)
     if (t->seen[c]) s += acc[c];

@@ -163,6 +163,8 @@ struct ht_tree {
   int memo_valid;   /* memo_x holds an example */
   ht_node **memo_slot; /* the slot it reached by its own values (no unseen nominal value), or NULL */
   uint64_t memo_slot_epoch;
+  const ht_leaf *memo_reach; /* the leaf it reaches following most common paths (sl__ht_reach), or NULL */
+  uint64_t memo_reach_epoch;
   double *memo_p;   /* [C] naive Bayes of memo_x at memo_leaf: log-likelihoods or posterior (memo_stage) */
   const ht_leaf *memo_leaf;
   uint64_t memo_epoch, epoch;
@@ -308,6 +310,12 @@ ht_node **sl__ht_find_slot(ht_tree *t, const double *x);
  * leaf for an unseen nominal value when it can; *direct is 0 when x did not
  * reach the leaf by its own values. x must be memo_x. */
 ht_node **sl__ht_learn_slot(ht_tree *t, const double *x, int *direct);
+/* The leaf x reaches from node n on its path, following the most common
+ * path past unseen nominal values (River's traverse): every node of the
+ * path leads to the same leaf, so it is walked once per example and tree
+ * state. x must be memo_x. sl__ht_reach_note records a leaf found so. */
+const ht_leaf *sl__ht_reach(ht_tree *t, const ht_node *n, const double *x);
+void sl__ht_reach_note(ht_tree *t, const ht_leaf *l);
 /* Adds a leaf for an unseen nominal value to multiway branch b (learning only);
  * returns its child index or -1 when there is no room or memory. */
 int sl__ht_add_branch(ht_tree *t, ht_branch *b, const double *x);

@@ -8,6 +8,7 @@ void sl__ht_memo_sync(ht_tree *t, const double *x) {
   memcpy(t->memo_x, x, t->F * sizeof *x);
   t->memo_valid = 1;
   t->memo_slot = NULL;
+  t->memo_reach = NULL;
   t->memo_leaf = NULL;
 }
 

@@ -74,6 +74,22 @@ ht_node **sl__ht_learn_slot(ht_tree *t, const double *x, int *direct) {
   return slot;
 }
 
+void sl__ht_reach_note(ht_tree *t, const ht_leaf *l) {
+  t->memo_reach = l;
+  t->memo_reach_epoch = t->epoch;
+}
+
+const ht_leaf *sl__ht_reach(ht_tree *t, const ht_node *n, const double *x) {
+  if (t->memo_reach && t->memo_reach_epoch == t->epoch) return t->memo_reach;
+  while (!n->is_leaf) {
+    const ht_branch *b = (const ht_branch *)n;
+    int i = sl__ht_branch_no(t, b, x);
+    n = b->child[i >= 0 ? (unsigned)i : sl__ht_most_common(b)];
+  }
+  sl__ht_reach_note(t, (const ht_leaf *)n);
+  return (const ht_leaf *)n;
+}
+
 int sl__ht_add_branch(ht_tree *t, ht_branch *b, const double *x) {
   size_t v = (size_t)x[b->feature];
   ht_leaf *l;
