@@ -2,11 +2,12 @@
 learning on live data streams in C.
 
 Modules: drift (change detectors), linear_model and tree (online learners),
-replay (replay buffers), synth (seeded synthetic streams),
-errors (the exceptions). The shared library is found through
+replay (replay buffers), synth (seeded synthetic streams), window (keyed
+event-time windows), pipeline (the streaming loop), stream (the CSV
+reader), errors (the exceptions). The shared library is found through
 $STREAMLEARN_LIBRARY, then the package directory, then the system.
 """
-from . import _lib, drift, errors, linear_model, replay, synth, tree
+from . import _lib, drift, errors, linear_model, pipeline, replay, stream, synth, tree, window
 from .errors import StreamlearnError
 
 __version__ = _lib.version
@@ -23,4 +24,5 @@ def available():
     return out
 
 
-__all__ = ["drift", "errors", "linear_model", "replay", "synth", "tree", "StreamlearnError", "available", "library_path"]
+__all__ = ["drift", "errors", "linear_model", "pipeline", "replay", "stream", "synth", "tree", "window",
+           "StreamlearnError", "available", "library_path"]

@@ -83,7 +83,8 @@ class Handle:
     _kind = None
     _kind_id = None
     _params = ()
-    _h = None  # ctypes.c_void_p while open, None once closed
+    _h = None  # ctypes.c_void_p while open, None once closed or given away
+    _gone = None  # why _h is None when it was given away (see _give_away)
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -92,8 +93,11 @@ class Handle:
         cls._kind_id = kind_id(cls._noun, cls._kind)
         cls._params = kind_params(cls._noun, cls._kind_id) if cls._kind_id is not None else ()
         cls.__doc__ = _describe(cls)
-        sig = [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default) for p in cls._params]
-        cls.__signature__ = inspect.Signature(list(cls._extra_parameters()) + sig)
+        extra = list(cls._extra_parameters())
+        taken = {e.name for e in extra}
+        sig = [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
+               for p in cls._params if p.name not in taken]
+        cls.__signature__ = inspect.Signature(extra + sig)
         if cls._kind_id is not None:
             _REGISTRY.setdefault((cls._noun, cls._kind_id), cls)
 
@@ -151,9 +155,21 @@ class Handle:
         self.close()
         return False
 
+    def _give_away(self, owner):
+        """Hands the C handle to `owner` (a phrase: "a Pipeline") that frees it
+        from now on; returns it. The object stops freeing it, and its calls
+        raise StateError naming the owner."""
+        h, self._h = self._h, None
+        if h is None:
+            self._fail(_lib.EINVAL)
+        self._gone = f"this {type(self).__name__} belongs to {owner} now"
+        return h
+
     def _fail(self, status):
         """Raises the exception for `status`, with the handle's last-error detail."""
         if self._h is None:
+            if self._gone:
+                raise error(_lib.ESTATE, self._gone)
             raise error(status, "the handle is closed")
         raise error(status, _lib.text(_lib.fn(self._noun, "last_error")(self._h)))
 

@@ -17,7 +17,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint, c_uint32, c_uint64, c_void_p
+from ctypes import POINTER, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint, c_uint64, c_void_p
 
 # The C library's major version this package is written against.
 ABI_MAJOR = 1
@@ -65,6 +65,11 @@ c_array = c_void_p
 # sl_status values the package tests for by number (common.h SL_STATUS_MAP).
 OK = 0
 EINVAL = -1
+ESTATE = -7
+ELATE = -8
+ENOTFOUND = -17
+EIO = -13
+ECALLBACK = -18
 EBUFFER = -19
 
 
@@ -125,6 +130,77 @@ class StreamInfo(ctypes.Structure):
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 READ_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 
+# sl_csv_read_fn: long (*)(void *user, void *buf, size_t cap)
+CSV_READ_FN = ctypes.CFUNCTYPE(ctypes.c_long, c_void_p, c_void_p, c_size_t)
+
+
+class WindowKey(ctypes.Structure):
+    """sl_window_key: what window callbacks see of a key (bytes NULL: integer key)."""
+
+    _fields_ = [("id", c_uint64), ("bytes", c_void_p), ("len", c_size_t)]
+
+
+# sl_window_cb, sl_window_late_cb, sl_window_evict_cb
+WINDOW_FN = ctypes.CFUNCTYPE(c_int, POINTER(WindowKey), c_int64, c_int64, c_double_p, c_size_t, c_void_p)
+WINDOW_LATE_FN = ctypes.CFUNCTYPE(c_int, POINTER(WindowKey), c_int64, c_double, c_int64, c_void_p)
+WINDOW_EVICT_FN = ctypes.CFUNCTYPE(c_int, POINTER(WindowKey), c_int64, c_int, c_void_p)
+
+
+class Event(ctypes.Structure):
+    """sl_event: one event pushed into a pipeline."""
+
+    _fields_ = [("struct_size", c_size_t), ("id", c_uint64), ("key", c_uint64), ("ts", c_int64),
+                ("values", c_void_p), ("n_values", c_size_t)]
+
+
+class Prediction(ctypes.Structure):
+    """sl_prediction: a served prediction."""
+
+    _fields_ = [("struct_size", c_size_t), ("id", c_uint64), ("key", c_uint64), ("ts", c_int64),
+                ("y", c_double), ("confidence", c_double), ("challenger_y", c_double),
+                ("model_version", c_uint64)]
+
+
+METRIC_FIELDS = ("accuracy", "log_loss", "mae", "rmse", "accuracy_window", "log_loss_window", "mae_window",
+                 "rmse_window", "challenger_accuracy_window", "challenger_log_loss_window",
+                 "challenger_mae_window", "challenger_rmse_window")
+
+
+class PipelineMetrics(ctypes.Structure):
+    """sl_pipeline_metrics."""
+
+    _fields_ = [("struct_size", c_size_t), ("events", c_uint64), ("labels", c_uint64),
+                ("model_version", c_uint64)] + [(f, c_double) for f in METRIC_FIELDS]
+
+
+class DriftInfo(ctypes.Structure):
+    """sl_pipeline_drift_info (on_drift)."""
+
+    _fields_ = [("struct_size", c_size_t), ("label_index", c_uint64), ("event_id", c_uint64), ("state", c_int),
+                ("action", c_int), ("metrics", POINTER(PipelineMetrics))]
+
+
+class ModelChange(ctypes.Structure):
+    """sl_pipeline_change (on_model_change)."""
+
+    _fields_ = [("struct_size", c_size_t), ("version", c_uint64), ("reason", c_int), ("label_index", c_uint64),
+                ("score_before", c_double), ("score_reference", c_double),
+                ("metrics", POINTER(PipelineMetrics))]
+
+
+PREDICTION_FN = ctypes.CFUNCTYPE(c_int, POINTER(Prediction), c_void_p)
+EXPIRED_FN = ctypes.CFUNCTYPE(c_int, POINTER(Prediction), c_int, c_void_p)
+DRIFT_FN = ctypes.CFUNCTYPE(c_int, POINTER(DriftInfo), c_void_p)
+CHANGE_FN = ctypes.CFUNCTYPE(c_int, POINTER(ModelChange), c_void_p)
+
+
+class PipelineCallbacks(ctypes.Structure):
+    """sl_pipeline_callbacks."""
+
+    _fields_ = [("struct_size", c_size_t), ("on_prediction", PREDICTION_FN), ("on_expired", EXPIRED_FN),
+                ("on_drift", DRIFT_FN), ("on_model_change", CHANGE_FN), ("user", c_void_p)]
+
+
 PARAM_DOUBLE, PARAM_INT, PARAM_BOOL, PARAM_ENUM = 1, 2, 3, 4
 PARAM_FIXED_AFTER_START = 1
 SAVE_COMPRESS = 1
@@ -160,10 +236,11 @@ _DECLS = [
     ("sl_model_predict_many", _S, [c_handle, c_array, c_size_t, c_size_t, c_array]),
     ("sl_model_predict_proba", _S, [c_handle, c_array, c_size_t, c_array, c_size_t]),
     ("sl_model_reset", _S, [c_handle]),
-    ("sl_model_learn_sparse", _S, [c_handle, POINTER(c_uint32), c_double_p, c_size_t, c_double, c_double]),
-    ("sl_model_predict_sparse", _S, [c_handle, POINTER(c_uint32), c_double_p, c_size_t, c_double_p]),
-    ("sl_model_predict_proba_sparse", _S,
-     [c_handle, POINTER(c_uint32), c_double_p, c_size_t, c_double_p, c_size_t]),
+    ("sl_model_learn_sparse", _S, [c_handle, c_array, c_array, c_size_t, c_double, c_double]),
+    ("sl_model_predict_sparse", _S, [c_handle, c_array, c_array, c_size_t, c_array]),
+    ("sl_model_predict_proba_sparse", _S, [c_handle, c_array, c_array, c_size_t, c_array, c_size_t]),
+    ("sl_model_predict_learn", _S, [c_handle, c_array, c_size_t, c_double, c_double, c_array]),
+    ("sl_model_predict_proba_learn", _S, [c_handle, c_array, c_size_t, c_double, c_double, c_array, c_size_t]),
     ("sl_model_weights", _S, [c_handle, c_array, c_size_t, c_size_p]),
     ("sl_model_set_weights", _S, [c_handle, c_array, c_size_t]),
     ("sl_model_consolidate", _S, [c_handle]),
@@ -189,6 +266,50 @@ _DECLS = [
     ("sl_stream_label", _S, [c_handle, c_array, c_size_t, c_double_p]),
     ("sl_stream_reset", _S, [c_handle]),
     ("sl_stream_write_csv", _S, [c_handle, c_size_t, WRITE_FN, c_void_p]),
+    # sl_csv (streamlearn/stream.h): not a handle type, so declared in full here
+    ("sl_csv_open", _S, [c_handle_p, CSV_READ_FN, c_void_p, c_void_p]),
+    ("sl_csv_open_mem", _S, [c_handle_p, c_void_p, c_size_t, c_void_p]),
+    ("sl_csv_open_path", _S, [c_handle_p, c_char_p, c_void_p]),
+    ("sl_csv_columns", _S, [c_handle, c_size_p]),
+    ("sl_csv_column_name", _S, [c_handle, c_size_t, POINTER(c_char_p)]),
+    ("sl_csv_set_target", _S, [c_handle, c_char_p]),
+    ("sl_csv_set_target_index", _S, [c_handle, c_size_t]),
+    ("sl_csv_n_features", c_size_t, [c_handle]),
+    ("sl_csv_next", _S, [c_handle, c_array, c_size_t, c_array, c_size_t, c_size_p]),
+    ("sl_csv_error_line", c_uint64, [c_handle]),
+    ("sl_csv_last_error", c_char_p, [c_handle]),
+    ("sl_csv_free", None, [c_handle]),
+    # sl_window (streamlearn/window.h)
+    ("sl_window_new", _S, [c_handle_p, c_int, c_uint, c_void_p]),
+    ("sl_window_set_callbacks", _S, [c_handle, WINDOW_FN, WINDOW_LATE_FN, WINDOW_EVICT_FN, c_void_p]),
+    ("sl_window_push", _S, [c_handle, c_uint64, c_int64, c_double]),
+    ("sl_window_push_bytes", _S, [c_handle, c_char_p, c_size_t, c_int64, c_double]),
+    ("sl_window_push_many", _S, [c_handle, c_array, c_array, c_array, c_size_t, c_size_p, c_size_p]),
+    ("sl_window_query", _S, [c_handle, c_uint64, c_array, c_size_t]),
+    ("sl_window_query_bytes", _S, [c_handle, c_char_p, c_size_t, c_array, c_size_t]),
+    ("sl_window_poll", _S,
+     [c_handle, c_array, c_array, c_array, c_array, c_size_t, c_size_p, c_array, c_array]),
+    ("sl_window_flush", _S, [c_handle]),
+    ("sl_window_n_values", c_size_t, [c_handle]),
+    ("sl_window_value_name", _S, [c_handle, c_size_t, POINTER(c_char_p)]),
+    ("sl_window_watermark", _S, [c_handle, POINTER(c_int64)]),
+    # sl_pipeline (streamlearn/pipeline.h)
+    ("sl_pipeline_new", _S, [c_handle_p, c_size_t, c_void_p]),
+    ("sl_pipeline_set_model", _S, [c_handle, c_handle]),
+    ("sl_pipeline_set_challenger", _S, [c_handle, c_handle]),
+    ("sl_pipeline_set_drift", _S, [c_handle, c_handle]),
+    ("sl_pipeline_set_replay", _S, [c_handle, c_handle]),
+    ("sl_pipeline_add_raw_feature", _S, [c_handle, c_size_t]),
+    ("sl_pipeline_add_window_feature", _S, [c_handle, c_handle, c_size_t]),
+    ("sl_pipeline_n_features", _S, [c_handle, c_size_p]),
+    ("sl_pipeline_set_callbacks", _S, [c_handle, POINTER(PipelineCallbacks)]),
+    ("sl_pipeline_push", _S, [c_handle, POINTER(Event), POINTER(Prediction)]),
+    ("sl_pipeline_push_many", _S,
+     [c_handle, c_size_t, c_array, c_array, c_array, c_array, c_array, c_size_p, c_size_p]),
+    ("sl_pipeline_push_label", _S, [c_handle, c_uint64, c_double]),
+    ("sl_pipeline_push_labels", _S, [c_handle, c_size_t, c_array, c_array, c_size_p, c_size_p]),
+    ("sl_pipeline_read_metrics", _S, [c_handle, POINTER(PipelineMetrics)]),
+    ("sl_pipeline_handles", _S, [c_handle, c_handle_p, c_handle_p, c_handle_p, c_handle_p]),
 ]
 
 

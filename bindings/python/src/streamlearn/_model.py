@@ -24,11 +24,14 @@ import numpy as np
 
 from . import _lib
 from ._handle import Handle
-from .errors import DimensionError, InvalidArgumentError
+from ._hashing import Hasher
+from .errors import DimensionError, InvalidArgumentError, NotSupportedError
 
 _learn = _lib.sl_model_learn
 _predict = _lib.sl_model_predict
 _proba = _lib.sl_model_predict_proba
+_predict_learn = _lib.sl_model_predict_learn
+_proba_learn = _lib.sl_model_predict_proba_learn
 _CLASSIFICATION = 1
 
 
@@ -110,12 +113,14 @@ class Model(Handle):
 
     _noun = "model"
     _binary = False  # a binary classifier kind (classes 0 and 1 only)
+    _hasher = None  # a _hashing.Hasher when dict features go through the hashing trick
 
     def __init__(self, *, features=None, **params):
         kind = self._require_kind()
         self._names = None
         self._labels = _Labels(binary=self._binary)
-        self._adopt(lambda out: _lib.sl_model_new(out, kind, 1, None), params)
+        n = 1 if self._hasher is None else self._hasher.n
+        self._adopt(lambda out: _lib.sl_model_new(out, kind, n, None), params)
         if features is not None:
             self._fix(list(features))
 
@@ -129,11 +134,13 @@ class Model(Handle):
         _lib.sl_model_info(h, ctypes.byref(task), ctypes.byref(n))
         self._n = n.value
         self._classifier = task.value == _CLASSIFICATION
-        self._x = (ctypes.c_double * n.value)()
+        self._x = (ctypes.c_double * (n.value if self._hasher is None else 1))()
         self._x_at = ctypes.addressof(self._x)
         self._y = ctypes.c_double()
         self._y_at = ctypes.addressof(self._y)
         self._p = (ctypes.c_double * 2)()
+        if self._hasher is not None:
+            return
         if not hasattr(self, "_names"):  # loaded by from_bytes: features are 0..n-1
             self._names = list(range(n.value))
             self._labels = _Labels(binary=self._binary)
@@ -191,15 +198,39 @@ class Model(Handle):
     def learn_one(self, x, y, w=1.0):
         """Learns one example: `x` a dict of feature name -> number, `y` the
         target (a class label for classifiers), `w` its weight. Returns self."""
-        row = self._fill(x, True)
-        st = _learn(self._h, row, self._n, self._labels.encode(y) if self._classifier else y, w)
+        if self._hasher is not None:
+            i, v, nnz = self._hasher.fill(x)
+            st = _lib.sl_model_learn_sparse(self._h, i, v, nnz, self._target(y), w)
+        else:
+            row = self._fill(x, True)
+            st = _learn(self._h, row, self._n, self._labels.encode(y) if self._classifier else y, w)
         if st:
             self._fail(st)
         return self
 
+    def _target(self, y):
+        return self._labels.encode(y) if self._classifier else y
+
     def _predict_row(self, x):
-        row = self._fill(x, False)  # first: it may fix the features, replacing the handle
-        st = _predict(self._h, row, self._n, self._y_at)
+        if self._hasher is not None:
+            i, v, nnz = self._hasher.fill(x)
+            st = _lib.sl_model_predict_sparse(self._h, i, v, nnz, self._y_at)
+        else:
+            row = self._fill(x, False)  # first: it may fix the features, replacing the handle
+            st = _predict(self._h, row, self._n, self._y_at)
+        if st:
+            self._fail(st)
+        return self._y.value
+
+    def _predict_learn_row(self, x, y, w):
+        """The prediction for `x` made before learning (x, y, w): one C call
+        (sl_model_predict_learn), two with the hashing trick."""
+        if self._hasher is not None:
+            p = self._predict_row(x)
+            self.learn_one(x, y, w)
+            return p
+        row = self._fill(x, True)
+        st = _predict_learn(self._h, row, self._n, self._labels.encode(y) if self._classifier else y, w, self._y_at)
         if st:
             self._fail(st)
         return self._y.value
@@ -209,6 +240,8 @@ class Model(Handle):
     def _matrix(self, X):
         """X as a C-contiguous float64 matrix in the model's feature order (no
         copy when it already is one). A DataFrame-like X is matched by column name."""
+        if self._hasher is not None:
+            raise NotSupportedError.make("a model with hashing=True takes dicts (learn_one / predict_one), not matrices")
         columns = getattr(X, "columns", None)
         if columns is not None:
             if self._names is None:
@@ -250,9 +283,12 @@ class Model(Handle):
     # ---- pickling ----------------------------------------------------------------------
 
     def __getstate__(self):
-        return {"checkpoint": self.to_bytes(), "features": self._names, "labels": self._labels.state()}
+        return {"checkpoint": self.to_bytes(), "features": self._names, "labels": self._labels.state(),
+                "hashing": None if self._hasher is None else self._hasher.bits}
 
     def __setstate__(self, state):
+        if state.get("hashing"):
+            self._hasher = Hasher(state["hashing"])
         self._names = state["features"]
         self._labels = _Labels.from_state(state["labels"])
         super().__setstate__(state)
@@ -264,6 +300,11 @@ class Regressor(Model):
     def predict_one(self, x):
         """The prediction for dict `x` (float)."""
         return self._predict_row(x)
+
+    def predict_learn_one(self, x, y, w=1.0):
+        """Progressive validation in one C call: returns predict_one(x) as it
+        was before learning, then learns (x, y, w) as learn_one does."""
+        return self._predict_learn_row(x, y, w)
 
     def predict_many(self, X):
         """Predictions for every row of X (float64 array), in one C call."""
@@ -277,16 +318,49 @@ class Classifier(Model):
         """The most probable label for dict `x` (None before any label was seen)."""
         return self._labels.decode(self._predict_row(x))
 
+    def predict_learn_one(self, x, y, w=1.0):
+        """Progressive validation in one C call: returns predict_one(x) as it
+        was before learning, then learns (x, y, w) as learn_one does."""
+        return self._labels.decode(self._predict_learn_row(x, y, w))
+
+    def _proba_room(self, classes):
+        need = classes[-1][0] + 1
+        if len(self._p) < need:
+            self._p = (ctypes.c_double * need)()
+        return need
+
     def predict_proba_one(self, x):
         """{label: probability} over the labels seen so far ({} before any)."""
         classes = self._labels.classes()
         if not classes:
             return {}
-        need = classes[-1][0] + 1
-        if len(self._p) < need:
-            self._p = (ctypes.c_double * need)()
-        row = self._fill(x, False)  # first: it may fix the features, replacing the handle
-        st = _proba(self._h, row, self._n, ctypes.addressof(self._p), need)
+        need = self._proba_room(classes)
+        if self._hasher is not None:
+            i, v, nnz = self._hasher.fill(x)
+            st = _lib.sl_model_predict_proba_sparse(self._h, i, v, nnz, ctypes.addressof(self._p), need)
+        else:
+            row = self._fill(x, False)  # first: it may fix the features, replacing the handle
+            st = _proba(self._h, row, self._n, ctypes.addressof(self._p), need)
+        if st:
+            self._fail(st)
+        return {label: self._p[i] for i, label in classes}
+
+    def predict_proba_learn_one(self, x, y, w=1.0):
+        """predict_proba_one(x) as it was before learning (x, y, w), in one C
+        call (two with the hashing trick). The labels reported are those
+        seen before `y`."""
+        if self._hasher is not None:
+            p = self.predict_proba_one(x)
+            self.learn_one(x, y, w)
+            return p
+        classes = self._labels.classes()
+        row = self._fill(x, True)
+        target = self._labels.encode(y)
+        if not classes:
+            self.learn_one(x, y, w)
+            return {}
+        need = self._proba_room(classes)
+        st = _proba_learn(self._h, row, self._n, target, w, ctypes.addressof(self._p), need)
         if st:
             self._fail(st)
         return {label: self._p[i] for i, label in classes}

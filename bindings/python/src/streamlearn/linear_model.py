@@ -6,17 +6,35 @@ library's table (each class's docstring, or `Class.parameters()`); the
 feature-name mapping is described in streamlearn._model.
 """
 import ctypes
+import inspect
 
 import numpy as np
 
 from . import _lib
 from ._model import Classifier, Regressor
-from .errors import DimensionError
+from ._hashing import Hasher
+from .errors import DimensionError, InvalidArgumentError
 
 
 class _Linear:
     """Weights of a linear kind: one row of n_features weights per output
-    (class, for softmax) plus one intercept per output."""
+    (class, for softmax) plus one intercept per output. With hashing=True,
+    dict features go through the hashing trick (streamlearn._hashing) into
+    2**bits weights: any feature names, including new ones at any time,
+    and str values as one-hot indicators; dicts only (no learn_many)."""
+
+    def __init__(self, *, features=None, hashing=False, bits=20, **params):
+        if hashing:
+            if features is not None:
+                raise InvalidArgumentError.make("features= and hashing=True exclude each other")
+            self._hasher = Hasher(bits)
+        super().__init__(features=features, **params)
+
+    @classmethod
+    def _extra_parameters(cls):
+        P = inspect.Parameter
+        return super()._extra_parameters() + (P("hashing", P.KEYWORD_ONLY, default=False),
+                                              P("bits", P.KEYWORD_ONLY, default=20))
 
     def get_weights(self):
         """(W, b): W an (outputs x n_features) array, b the intercepts."""
@@ -41,9 +59,13 @@ class _Linear:
 
     @property
     def weights(self):
-        """{feature: weight}, like River's; for several outputs {label: {feature: weight}}."""
+        """{feature: weight}, like River's; for several outputs {label: {feature: weight}}.
+        With hashing=True, {index: weight} over the non-zero weights."""
         W, _ = self.get_weights()
-        rows = [dict(zip(self._names, w.tolist())) for w in W]
+        if self._hasher is not None:
+            rows = [{int(i): float(w[i]) for i in np.flatnonzero(w)} for w in W]
+        else:
+            rows = [dict(zip(self._names, w.tolist())) for w in W]
         return rows[0] if len(rows) == 1 else {self._labels.decode(i): r for i, r in enumerate(rows)}
 
     @property
