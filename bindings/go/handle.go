@@ -6,7 +6,7 @@ package streamlearn
 
 // One Go type serves the calls every handle shares (SL_HANDLE_API): these
 // helpers pick the handle type's function by its number.
-enum { GSL_DRIFT, GSL_MODEL, GSL_REPLAY, GSL_STREAM };
+enum { GSL_DRIFT, GSL_MODEL, GSL_REPLAY, GSL_STREAM, GSL_WINDOW, GSL_PIPELINE };
 
 #define GSL_FN(ret, name, params, args, fail)                 \
   static ret gsl_##name params {                              \
@@ -15,6 +15,8 @@ enum { GSL_DRIFT, GSL_MODEL, GSL_REPLAY, GSL_STREAM };
     case GSL_MODEL: return sl_model_##name args;              \
     case GSL_REPLAY: return sl_replay_##name args;            \
     case GSL_STREAM: return sl_stream_##name args;            \
+    case GSL_WINDOW: return sl_window_##name args;            \
+    case GSL_PIPELINE: return sl_pipeline_##name args;        \
     }                                                         \
     return fail;                                              \
   }
@@ -41,6 +43,8 @@ static void gsl_free(int t, void *h) {
   case GSL_MODEL: sl_model_free(h); break;
   case GSL_REPLAY: sl_replay_free(h); break;
   case GSL_STREAM: sl_stream_free(h); break;
+  case GSL_WINDOW: sl_window_free(h); break;
+  case GSL_PIPELINE: sl_pipeline_free(h); break;
   }
 }
 */
@@ -57,13 +61,16 @@ import (
 type handleType C.int
 
 const (
-	driftType  handleType = C.GSL_DRIFT
-	modelType  handleType = C.GSL_MODEL
-	replayType handleType = C.GSL_REPLAY
-	streamType handleType = C.GSL_STREAM
+	driftType    handleType = C.GSL_DRIFT
+	modelType    handleType = C.GSL_MODEL
+	replayType   handleType = C.GSL_REPLAY
+	streamType   handleType = C.GSL_STREAM
+	windowType   handleType = C.GSL_WINDOW
+	pipelineType handleType = C.GSL_PIPELINE
 )
 
-var typeNames = [...]string{driftType: "Drift", modelType: "Model", replayType: "Replay", streamType: "Stream"}
+var typeNames = [...]string{driftType: "Drift", modelType: "Model", replayType: "Replay", streamType: "Stream",
+	windowType: "Window", pipelineType: "Pipeline"}
 
 // handle is the part every handle type shares: the C pointer, its type, and
 // the calls of SL_HANDLE_API (parameters, statistics, checkpoints, Close).
@@ -94,6 +101,13 @@ func (h *handle) Close() error {
 		live.Add(-1)
 	}
 	return nil
+}
+
+// release gives up ownership after C took the handle over (it now belongs
+// to another handle, which frees it): methods then return ErrInvalid.
+func (h *handle) release() {
+	h.p = nil
+	live.Add(-1)
 }
 
 // fail builds the error for status st of operation op, with the handle's detail.

@@ -160,6 +160,20 @@ func (m *Model) LearnWeighted(x []float64, y, w float64) error {
 	return m.fail("Learn", st)
 }
 
+// PredictLearn is the prequential step in one call: the prediction for x
+// (as Predict), then Learn(x, y) with weight 1, with exactly the results of
+// the two calls in turn. When the update is refused (ErrNonFinite, a
+// diverging step rolled back) the prediction is still returned.
+func (m *Model) PredictLearn(x []float64, y float64) (float64, error) {
+	if m.p == nil {
+		return 0, m.closed("PredictLearn")
+	}
+	var pred C.double
+	st := C.sl_model_predict_learn(m.c(), ptr(x), C.size_t(len(x)), C.double(y), 1, &pred)
+	runtime.KeepAlive(m)
+	return float64(pred), m.fail("PredictLearn", st)
+}
+
 // rows checks a row-major batch X against n targets: it must hold n rows.
 func (m *Model) rows(op string, X []float64, n int) error {
 	if len(X) != n*m.n {

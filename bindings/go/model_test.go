@@ -56,6 +56,16 @@ func TestModelAgreesWithTheCLibrary(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: per-event predictions differ from the C loop", c.kind)
 		}
+		fused, err := NewModel(c.kind, nf, opts...)
+		must(t, err)
+		for i := range y {
+			got[i], err = fused.PredictLearn(X[i*nf:(i+1)*nf], y[i])
+			must(t, err)
+		}
+		fused.Close()
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: PredictLearn differs from the C loop", c.kind)
+		}
 		// learned in one batch: the same model, so the same predictions on every row
 		b, err := NewModel(c.kind, nf, opts...)
 		must(t, err)

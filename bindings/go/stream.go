@@ -109,10 +109,8 @@ func NewConceptDriftStream(first, second *Stream, opts ...Option) (*Stream, erro
 	if st != C.SL_OK {
 		return nil, newError("NewConceptDriftStream", st, "")
 	}
-	for _, s := range []*Stream{first, second} {
-		s.p = nil
-		live.Add(-1)
-	}
+	first.release()
+	second.release()
 	return wrapStream(unsafe.Pointer(p), opts)
 }
 

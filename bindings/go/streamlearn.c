@@ -3162,6 +3162,14 @@ void sl__river_mean_load(sl__river_mean *m, sl__reader *r) {
 /* #include "lib/core/object.h": pasted above */
 #include "streamlearn/model.h"
 
+/* Keeps a rarely taken path out of its caller, so the common path pays no
+ * setup for it. */
+#if defined(__GNUC__)
+#define SL__NOINLINE __attribute__((noinline))
+#else
+#define SL__NOINLINE
+#endif
+
 /* One input row, dense (`dense` != NULL, n_features values) or sparse
  * (`idx` / `val`, `nnz` pairs, indices already checked < n_features).
  * Values are already checked finite. */
@@ -3185,6 +3193,14 @@ typedef struct sl__model_ops {
   /* Probabilities into p[0..n) (zeros past the known classes); NULL for regression. */
   void (*predict_proba)(sl_model *m, const sl__row *x, double *p, size_t n);
   void (*reset)(sl_model *m);
+  /* Optional fused dense path (NULL: model.c checks every value of the row,
+   * then calls predict and learn). Called with a dense row whose pointer and
+   * length are checked but whose values are not yet checked finite, and with
+   * y / w checked when `learn`: predicts into *pred when pred != NULL, then
+   * learns when `learn`, with exactly the results of predict then learn. A
+   * NaN or infinite value must be found before anything is written (the
+   * model, *pred) and reported by sl__model_check_finite's status. */
+  sl_status (*dense_step)(sl_model *m, const double *x, double *pred, int learn, double y, double w);
 } sl__model_ops;
 
 /* The head of every model; kinds extend it (struct { sl_model base; ... }). */
@@ -3198,6 +3214,10 @@ extern const sl__handle_class sl__model_class;
 /* Creates the handle of kind `k` with `size` bytes (the kind's struct). */
 sl_status sl__model_create(sl_model **out, const sl__kind *k, size_t size, size_t n_features,
                            const sl__pval *params, const sl_allocator *a);
+
+/* SL_OK when x[0..n_features) are all finite, else SL_ENONFINITE with the
+ * detail naming row `row` and the first bad feature. */
+sl_status sl__model_check_finite(const sl_model *m, const double *x, size_t row);
 
 /* Saves / loads n_features, the head of every model payload. */
 void sl__model_save_head(const sl_model *m, sl__writer *w);
@@ -3307,11 +3327,29 @@ typedef struct sl__linear_spec {
   int standardize;    /* index of `standardize` */
 } sl__linear_spec;
 
-/* A linear kind's ops: the model vtable followed by its spec. */
+struct sl__linear;
+/* A linear kind's ops: the model vtable, its spec, and its step: the learn
+ * after the scores (sl__linear_begin), which are in LB_OUT. */
 typedef struct sl__linear_ops {
   sl__model_ops ops;
   sl__linear_spec spec;
+  sl_status (*step)(struct sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w);
 } sl__linear_ops;
+
+/* Schedules of `learning_rate`, in the order of its choices. */
+enum { SL__SCHED_CONSTANT, SL__SCHED_INVSCALING, SL__SCHED_OPTIMAL };
+
+/* What a learn reads from the parameters, derived once by configure (and at
+ * build) instead of on every example. */
+typedef struct sl__lin_cache {
+  int plain;   /* the common case: sgd, constant rate, one output, no l1 / l2 / standardize / EWC */
+  int clf;     /* classification kind */
+  int loss;    /* sl__loss (gradient kinds) */
+  double heps; /* huber epsilon */
+  double lr;   /* plain: the constant rate */
+  double ilr;  /* intercept_lr */
+  double clip; /* clip_gradient */
+} sl__lin_cache;
 
 /* The per-weight blocks. Sizes follow from the parameters (lin_layout). */
 enum {
@@ -3348,14 +3386,21 @@ typedef struct sl__linear {
   double vw_norm;         /* vw: sum of weighted normalized squared norms */
   double fisher_n;        /* EWC: learns folded into the running Fisher since the last consolidate */
   uint64_t consolidations;
+  sl__lin_cache c;
 } sl__linear;
 
 #define SL__LW(L) ((sl_real *)(L)->blk[LB_W].p)
+
+/* C99 restrict: a weight block never overlaps the caller's row. */
+#if defined(__cplusplus)
+#define SL__RESTRICT
+#else
+#define SL__RESTRICT restrict
+#endif
 #define SL__LBLK(L, b, T) ((T *)(L)->blk[b].p)
 
-static inline const sl__linear_spec *sl__lin_spec(const sl_model *m) {
-  return &((const sl__linear_ops *)m->obj.kind->ops)->spec;
-}
+static inline const sl__linear_ops *sl__lin_ops(const sl_model *m) { return (const sl__linear_ops *)m->obj.kind->ops; }
+static inline const sl__linear_spec *sl__lin_spec(const sl_model *m) { return &sl__lin_ops(m)->spec; }
 
 /* ---- linear.c: state, prediction, persistence ---------------------------- */
 
@@ -3368,6 +3413,11 @@ double sl__linear_stat(const sl__object *o, size_t i);
 void sl__linear_reset(sl_model *m);
 size_t sl__linear_max_classes(const sl_model *m);
 void sl__linear_predict(sl_model *m, const sl__row *x, double *y);
+/* The prediction from the scores `s`: the value, or the class. */
+double sl__linear_output(const sl__linear *L, const double *s);
+/* sl__model_ops.dense_step of every linear kind: the scores once, for the
+ * prediction and the learn; their finiteness tells whether x needs checking. */
+sl_status sl__linear_dense_step(sl_model *m, const double *x, double *pred, int learn, double y, double w);
 void sl__linear_predict_proba(sl_model *m, const sl__row *x, double *p, size_t n);
 /* The loss of the kind (resolving the `loss` parameter). */
 int sl__linear_loss(const sl_model *m);
@@ -3427,8 +3477,10 @@ void sl__lin_step_init(const sl__linear *L, sl__lin_step *s);
 
 /* ---- linear_learn.c ------------------------------------------------------------------- */
 
-/* Learn for the gradient kinds (all but PA). */
+/* sl__model_ops.learn of every linear kind: sl__linear_begin, then the kind's step. */
 sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w);
+/* The step of the gradient kinds (all but PA). */
+sl_status sl__linear_grad_step(sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w);
 /* The start of every linear learn: standardizes a dense row when asked
  * (into LB_Z, statistics not yet committed; sparse rows are refused then)
  * and puts the scores in LB_OUT. `*xr` is the row the step must use. */
@@ -3583,10 +3635,12 @@ enum { HT_SPLIT_NUMERIC, HT_SPLIT_NOMINAL_BINARY, HT_SPLIT_NOMINAL_MULTIWAY };
 extern const sl_param_info sl__ht_params[HT_N_HAT_PARAMS];
 
 #define HT_NO_CHILD 0xFFu
-/* Doubles per (numeric feature, class) record of a Gaussian observer:
- * weight, mean, M2 (Welford), min, max, variance, 0.5 * log(variance). */
-#define HT_GAUSS 7
-/* 0.5 * log(variance) not computed yet (a real one is below 355). */
+/* The Gaussian observers of one class at a leaf, structure of arrays: the
+ * class's weight (every enabled numeric feature has seen the same), then one
+ * array per field below, each indexed by the numeric feature's rank
+ * (t->off[f]). The variance and 0.5 * log(variance) are caches for naive
+ * Bayes, stale while the log is HT_HLV_UNSET (a real one is below 355). */
+enum { HT_G_MEAN, HT_G_M2, HT_G_MIN, HT_G_MAX, HT_G_VAR, HT_G_HLV, HT_G_FIELDS };
 #define HT_HLV_UNSET 1e300
 
 /* ---- nodes --------------------------------------------------------------- */
@@ -3655,7 +3709,10 @@ struct ht_tree {
   const ht_hooks *hooks; /* adaptive tree only */
   size_t C, V, F;         /* max classes, max nominal values, features */
   uint8_t *nominal;       /* [F] 1 = nominal feature */
-  size_t *off;            /* [F] offset (in doubles) of each feature in an observer block */
+  size_t n_nominal;       /* nominal features */
+  size_t n_numeric;       /* numeric features (Fn) */
+  size_t *off;            /* [F] numeric: rank among the numeric features; nominal: offset (in doubles) of its table */
+  size_t gstride;         /* doubles of one class's Gaussian observers: 1 + HT_G_FIELDS * Fn */
   size_t obs_doubles;     /* doubles of observer data; the class order follows */
   size_t obs_bytes, leaf_bytes, branch_bytes[2]; /* branch_bytes[0]: binary, [1]: multiway */
   ht_node *root;
@@ -3675,22 +3732,28 @@ struct ht_tree {
   double *fmerit;   /* [F] best merit per feature, -inf if none */
   uint8_t *fhas;    /* [F] feature produced a suggestion */
   double *votes;    /* [C] */
-  /* The last naive Bayes posterior (predict then learn the same example
-   * computes it twice): valid while `epoch` has not moved. */
+  double *sigma;    /* [C] split search: each class's Gaussian sigma for one feature */
+  /* The last example (predict then learn the same example would walk the
+   * tree and compute the naive Bayes posterior twice). memo_x holds it from
+   * sl__ht_memo_sync to the next example; what was learned about it stays
+   * valid while `epoch` (moved whenever any node changes) has not moved. */
   double *memo_x;   /* [F] */
-  double *memo_p;   /* [C] */
+  int memo_valid;   /* memo_x holds an example */
+  ht_node **memo_slot; /* the slot it reached by its own values (no unseen nominal value), or NULL */
+  uint64_t memo_slot_epoch;
+  double *memo_p;   /* [C] naive Bayes of memo_x at memo_leaf: log-likelihoods or posterior (memo_stage) */
   const ht_leaf *memo_leaf;
-  uint64_t memo_epoch, epoch; /* epoch moves whenever any leaf changes */
-  int memo_has;
+  uint64_t memo_epoch, epoch;
+  int memo_has, memo_stage;
   ht_rank *rank;    /* memory manager's leaf list */
   size_t rank_cap;
   sl_allocator counting; /* passes the tree's counting allocator to child handles */
 };
 
 static inline const sl__pval *ht_p(const ht_tree *t) { return t->base.obj.param; }
-static inline double *ht_gauss(const ht_tree *t, double *obs, size_t f, size_t c) {
-  return obs + t->off[f] + c * HT_GAUSS;
-}
+/* Class c's Gaussian observers: [0] its weight, then the HT_G_* arrays. */
+static inline double *ht_gclass(const ht_tree *t, double *obs, size_t c) { return obs + c * t->gstride; }
+static inline double *ht_gfield(const ht_tree *t, double *gc, int field) { return gc + 1 + (size_t)field * t->n_numeric; }
 /* Nominal feature f: counts [V][C], then seen [V], then class totals [C]. */
 static inline double *ht_nom(const ht_tree *t, double *obs, size_t f) { return obs + t->off[f]; }
 /* Observer block class order: n, then the classes in order of first sight. */
@@ -3743,9 +3806,13 @@ unsigned sl__ht_dist_nonzero2(const ht_dist *d);
 
 /* ---- htree_criterion.c ---------------------------------------------------- */
 
-/* Merit of splitting `pre` into the `k` children of scratch (t->sw, so, sn);
- * -inf when fewer than two children hold more than min_branch_fraction. */
-double sl__ht_merit(const ht_tree *t, const ht_dist *pre, unsigned k);
+/* What the merit of every split of `pre` shares (info gain: the entropy of
+ * `pre`), computed once per split attempt. */
+double sl__ht_pre_merit(const ht_tree *t, const ht_dist *pre);
+/* Merit of splitting the parent (its sl__ht_pre_merit `pre`) into the `k`
+ * children of scratch (t->sw, so, sn); -inf when fewer than two children
+ * hold more than min_branch_fraction. */
+double sl__ht_merit(const ht_tree *t, double pre, unsigned k);
 double sl__ht_range_of_merit(const ht_tree *t, const ht_dist *pre);
 
 /* ---- htree_observer.c ------------------------------------------------------- */
@@ -3760,21 +3827,37 @@ typedef struct ht_split {
   int kind;         /* HT_SPLIT_* */
   double value;     /* threshold or nominal value */
 } ht_split;
-/* Best split of feature f at leaf l (River's best_evaluated_split_suggestion). */
-ht_split sl__ht_obs_best_split(ht_tree *t, ht_leaf *l, size_t f);
+/* Best split of feature f at leaf l (River's best_evaluated_split_suggestion);
+ * `pre` is sl__ht_pre_merit of the leaf's distribution. */
+ht_split sl__ht_obs_best_split(ht_tree *t, ht_leaf *l, size_t f, double pre);
 /* Fills the scratch children (t->sw, so, sn) for split s; returns their count. */
 unsigned sl__ht_obs_children(ht_tree *t, ht_leaf *l, const ht_split *s);
-/* log P(x_f | c) contribution of feature f to naive Bayes (0 when River adds nothing). */
-double sl__ht_obs_log_proba(const ht_tree *t, double *obs, size_t f, double x, unsigned c);
+/* v plus the log P(x_f | c) terms of naive Bayes for the enabled features,
+ * added in feature order as River does (a term River skips adds nothing). */
+double sl__ht_obs_log_lik(const ht_tree *t, const ht_leaf *l, const double *x, unsigned c, double v);
+/* The observer block's reals in the checkpoint: per feature in order,
+ * numeric (weight, mean, M2, min, max, variance, 0.5 * log(variance)) per
+ * class, nominal its table (the class order is written apart). Loading
+ * checks what it reads (the leaf's disabled flags must be loaded first). */
+void sl__ht_obs_put(const ht_tree *t, const ht_leaf *l, sl__writer *w);
+void sl__ht_obs_get(const ht_tree *t, ht_leaf *l, sl__reader *r);
 
 /* ---- htree_leaf.c: leaf learning and prediction ----------------------------- */
 
-/* Naive Bayes posterior into votes (by class, t->votes order = leaf order);
- * returns 0 when River's would be empty. */
+/* Makes memo_x hold x (every learn and predict starts with it): keeps what
+ * is remembered about x when it is the last example, else forgets it. */
+void sl__ht_memo_sync(ht_tree *t, const double *x);
+/* Naive Bayes posterior into p (by class, in the leaf's order); returns 0
+ * when River's would be empty. x must be the example last given to
+ * sl__ht_memo_sync (so are the x of the leaf calls below). */
 int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p);
 /* The leaf's class distribution for x (River's leaf.prediction) into p[C]
  * (zeros for absent classes); returns 0 when it is empty. */
 int sl__ht_leaf_predict(ht_tree *t, const ht_leaf *l, const double *x, double *p);
+/* The class l predicts for x when it predicts by naive Bayes and the
+ * posterior's strict maximum shows in the log-likelihoods already (no
+ * log-sum-exp needed); -1 otherwise (ask sl__ht_leaf_predict). */
+int sl__ht_leaf_nb_class(ht_tree *t, const ht_leaf *l, const double *x);
 /* Updates stats, naive Bayes bookkeeping (when tracked) and observers. */
 void sl__ht_leaf_learn(ht_tree *t, ht_leaf *l, const double *x, unsigned c, double w, int track_nba);
 /* First class of maximal p[] in the leaf's class order (River's max over a dict); -1 if none. */
@@ -3784,13 +3867,25 @@ double sl__ht_leaf_promise(const ht_leaf *l);
 
 /* ---- htree_route.c: traversal -------------------------------------------------- */
 
-/* Child index of branch b for x, or -1 for a nominal value it has no branch for. */
-int sl__ht_branch_no(const ht_tree *t, const ht_branch *b, const double *x);
+/* Child index of branch b for x, or -1 for a nominal value it has no branch
+ * for. Inline: the walk down the tree is on every example's path. */
+static inline int sl__ht_branch_no(const ht_tree *t, const ht_branch *b, const double *x) {
+  double v = x[b->feature];
+  if (b->h.split_kind == HT_SPLIT_NUMERIC) return !(v <= b->threshold);
+  if (b->h.split_kind == HT_SPLIT_NOMINAL_BINARY) return !(v == b->threshold);
+  if (v >= 0 && v < (double)t->V && v == floor(v) && b->map[(size_t)v] != HT_NO_CHILD) return b->map[(size_t)v];
+  return -1;
+}
 /* River's most_common_path: the child with the most weight under it. */
 unsigned sl__ht_most_common(const ht_branch *b);
 double sl__ht_node_weight(const ht_node *n);
-/* The slot holding the leaf x reaches (unseen nominal values follow the most common path). */
+/* The slot holding the leaf x reaches (unseen nominal values follow the
+ * most common path), for a prediction. x must be memo_x (sl__ht_memo_sync). */
 ht_node **sl__ht_find_slot(ht_tree *t, const double *x);
+/* The same for learning, in a tree with a root: a multiway branch grows a
+ * leaf for an unseen nominal value when it can; *direct is 0 when x did not
+ * reach the leaf by its own values. x must be memo_x. */
+ht_node **sl__ht_learn_slot(ht_tree *t, const double *x, int *direct);
 /* Adds a leaf for an unseen nominal value to multiway branch b (learning only);
  * returns its child index or -1 when there is no room or memory. */
 int sl__ht_add_branch(ht_tree *t, ht_branch *b, const double *x);
@@ -3821,7 +3916,8 @@ void sl__ht_reset(sl_model *m);
 /* p[n] from a class distribution over the seen classes; returns the predicted class. */
 double sl__ht_output(const ht_tree *t, const double *dist, double *p, size_t n);
 /* The start of every learn: checks the nominal values (SL_EINVAL), creates
- * the root leaf of an empty tree (SL_ENOMEM), records the class and weight. */
+ * the root leaf of an empty tree (SL_ENOMEM), records the class and weight,
+ * and gives x to sl__ht_memo_sync. */
 sl_status sl__ht_learn_begin(ht_tree *t, const double *x, double y, double w);
 /* Every memory_estimate_period examples, lets the memory manager reactivate leaves. */
 void sl__ht_memory_check(ht_tree *t);
@@ -4012,6 +4108,7 @@ static void hat_dist(ht_tree *t, const double *x, double *acc) {
   size_t c;
   memset(acc, 0, t->C * sizeof *acc);
   if (!n) return;
+  sl__ht_memo_sync(t, x);
   while (!n->is_leaf) {
     const ht_branch *b = (const ht_branch *)n;
     int i = sl__ht_branch_no(t, b, x);
@@ -4196,7 +4293,7 @@ void sl__ht_reset(sl_model *m) {
   t->weight_seen = 0.0;
   memset(t->seen, 0, sizeof t->seen);
   t->since_check = t->split_failures = t->n_alternate = t->n_pruned = t->n_switched = 0;
-  t->memo_leaf = NULL;
+  t->memo_valid = 0;
   sl__rng_seed(&t->rng, (uint64_t)m->obj.param[HT_P_SEED].i);
 }
 
@@ -4212,14 +4309,16 @@ double sl__ht_output(const ht_tree *t, const double *dist, double *p, size_t n) 
 
 sl_status sl__ht_learn_begin(ht_tree *t, const double *x, double y, double w) {
   size_t f;
-  for (f = 0; f < t->F; f++)
-    if (t->nominal[f] && !(x[f] >= 0 && x[f] < (double)t->V && x[f] == floor(x[f])))
-      return sl__fail(&t->base.obj, SL_EINVAL, "nominal feature %z is not a value index below max_nominal_values (%z)",
-                      f, t->V);
+  if (t->n_nominal)
+    for (f = 0; f < t->F; f++)
+      if (t->nominal[f] && !(x[f] >= 0 && x[f] < (double)t->V && x[f] == floor(x[f])))
+        return sl__fail(&t->base.obj, SL_EINVAL, "nominal feature %z is not a value index below max_nominal_values (%z)",
+                        f, t->V);
   if (!t->root && (sl__ht_rank_reserve(t, 1) != SL_OK || !(t->root = (ht_node *)sl__ht_leaf_new(t, 0, 1))))
     return sl__fail(&t->base.obj, SL_ENOMEM, "no memory for the root leaf");
   t->seen[(unsigned)y] = 1;
   t->weight_seen += w;
+  sl__ht_memo_sync(t, x);
   return SL_OK;
 }
 
@@ -4292,20 +4391,12 @@ static sl_status vfdt_learn(sl_model *m, const sl__row *x, double y, double w) {
   ht_tree *t = (ht_tree *)m;
   const sl__pval *p = ht_p(t);
   unsigned c = (unsigned)y;
-  ht_node **slot = &t->root;
+  ht_node **slot;
   ht_leaf *l;
-  int direct = 1;
+  int direct;
   sl_status st = sl__ht_learn_begin(t, x->dense, y, w);
   if (st != SL_OK) return st;
-  while (!(*slot)->is_leaf) {
-    ht_branch *b = (ht_branch *)*slot;
-    int i = sl__ht_branch_no(t, b, x->dense);
-    if (i < 0) { /* River grows a branch for the new value, else follows the heaviest path */
-      direct = 0;
-      if ((i = sl__ht_add_branch(t, b, x->dense)) < 0) i = (int)sl__ht_most_common(b);
-    }
-    slot = &b->child[i];
-  }
+  slot = sl__ht_learn_slot(t, x->dense, &direct);
   l = (ht_leaf *)*slot;
   sl__ht_leaf_learn(t, l, x->dense, c, w, p[HT_P_LEAF_PREDICTION].i == HT_PRED_NBA);
   if (direct && l->obs) {
@@ -4321,22 +4412,33 @@ static sl_status vfdt_learn(sl_model *m, const sl__row *x, double y, double w) {
   return SL_OK;
 }
 
-/* River's predict_proba_one: the distribution of the leaf x reaches, into t->votes. */
-static void vfdt_dist(ht_tree *t, const sl__row *x) {
-  const ht_leaf *l = (const ht_leaf *)*sl__ht_find_slot(t, x->dense);
+/* The leaf x reaches (NULL in an empty tree). */
+static const ht_leaf *vfdt_leaf(ht_tree *t, const sl__row *x) {
+  sl__ht_memo_sync(t, x->dense);
+  return (const ht_leaf *)*sl__ht_find_slot(t, x->dense);
+}
+
+/* River's predict_proba_one: the distribution of leaf l for x, into t->votes. */
+static void vfdt_dist(ht_tree *t, const ht_leaf *l, const sl__row *x) {
   if (l) sl__ht_leaf_predict(t, l, x->dense, t->votes);
   else memset(t->votes, 0, t->C * sizeof(double));
 }
 
 static void vfdt_predict_proba(sl_model *m, const sl__row *x, double *p, size_t n) {
   ht_tree *t = (ht_tree *)m;
-  vfdt_dist(t, x);
+  vfdt_dist(t, vfdt_leaf(t, x), x);
   sl__ht_output(t, t->votes, p, n);
 }
 
 static void vfdt_predict(sl_model *m, const sl__row *x, double *y) {
   ht_tree *t = (ht_tree *)m;
-  vfdt_dist(t, x);
+  const ht_leaf *l = vfdt_leaf(t, x);
+  int c = l ? sl__ht_leaf_nb_class(t, l, x->dense) : -1;
+  if (c >= 0) { /* a strict maximum: what sl__ht_output would pick from the distribution */
+    *y = (double)c;
+    return;
+  }
+  vfdt_dist(t, l, x);
   *y = sl__ht_output(t, t->votes, NULL, 0);
 }
 
@@ -4427,7 +4529,11 @@ static double hellinger(const ht_tree *t) {
   return sqrt(h);
 }
 
-double sl__ht_merit(const ht_tree *t, const ht_dist *pre, unsigned k) {
+double sl__ht_pre_merit(const ht_tree *t, const ht_dist *pre) {
+  return ht_p(t)[HT_P_SPLIT_CRITERION].i == HT_CRIT_INFO_GAIN ? entropy(pre->w, pre->order, pre->n) : 0.0;
+}
+
+double sl__ht_merit(const ht_tree *t, double pre, unsigned k) {
   const sl__pval *p = ht_p(t);
   double total, acc = 0.0;
   unsigned i;
@@ -4443,7 +4549,7 @@ double sl__ht_merit(const ht_tree *t, const ht_dist *pre, unsigned k) {
     return hellinger(t); /* River reads the first two branches */
   default:
     for (i = 0; i < k; i++) acc += child_sum(t, i) * entropy(t->sw + i * t->C, t->so + i * t->C, t->sn[i]);
-    return entropy(pre->w, pre->order, pre->n) - acc / total;
+    return pre - acc / total;
   }
 }
 
@@ -4521,8 +4627,7 @@ static sl_status put_node(const ht_tree *t, const ht_node *n, sl__writer *w) {
     sl__put_bytes(w, l->disabled, t->F);
     sl__put_u8(w, l->obs != NULL);
     if (l->obs) {
-      size_t i;
-      for (i = 0; i < t->obs_doubles; i++) sl__put_f64(w, l->obs[i]);
+      sl__ht_obs_put(t, l, w);
       sl__put_bytes(w, ht_obs_order(t, l->obs), 1 + t->C);
     }
   } else {
@@ -4611,7 +4716,7 @@ static sl_status get_leaf(ht_tree *t, ht_node **slot, uint32_t depth, sl__reader
     sl__ht_leaf_deactivate(t, l);
     return r->st;
   }
-  for (i = 0; i < t->obs_doubles && r->st == SL_OK; i++) l->obs[i] = sl__get_finite(r);
+  sl__ht_obs_get(t, l, r);
   {
     uint8_t *ord = ht_obs_order(t, l->obs);
     sl__get_bytes(r, ord, 1 + t->C);
@@ -4712,43 +4817,107 @@ sl_status sl__ht_load(ht_tree *t, sl__reader *r) {
  * and naive Bayes adaptive. */
 /* #include "lib/model/htree.h": pasted above */
 
-static int memo_hit(const ht_tree *t, const ht_leaf *l, const double *x) {
-  return l == t->memo_leaf && t->memo_epoch == t->epoch && memcmp(x, t->memo_x, t->F * sizeof *x) == 0;
+void sl__ht_memo_sync(ht_tree *t, const double *x) {
+  if (t->memo_valid && memcmp(x, t->memo_x, t->F * sizeof *x) == 0) return;
+  memcpy(t->memo_x, x, t->F * sizeof *x);
+  t->memo_valid = 1;
+  t->memo_slot = NULL;
+  t->memo_leaf = NULL;
 }
 
-static int nb_compute(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
-  double total = sl__ht_dist_total(&l->d), max_ll = -HUGE_VAL, s = 0.0, lse;
+/* exp(v - max), without the call for the maximum itself: exp(0) is exactly 1. */
+static double exp_from(double v, double max) {
+  double d = v - max;
+  return d == 0.0 ? 1.0 : exp(d);
+}
+
+/* Naive Bayes in two steps, remembered for the example in memo_x: the
+ * log-likelihood of each class (the prior and River's log-pdf terms), then
+ * the posterior by River's log-sum-exp, computed only when someone needs
+ * more than the predicted class. */
+enum { NB_LOGLIK = 1, NB_POSTERIOR };
+
+static int nb_loglik(ht_tree *t, const ht_leaf *l, const double *x, double *v) {
+  double total = sl__ht_dist_total(&l->d);
   unsigned i;
-  size_t f;
   if (l->d.n == 0 || total == 0.0) return 0;
   for (i = 0; i < l->d.n; i++) {
     unsigned c = l->d.order[i];
-    double v = 0.0;
+    v[c] = 0.0;
     if (l->d.w[c] > 0.0) {
-      v = log(l->d.w[c] / total);
-      if (l->obs)
-        for (f = 0; f < t->F; f++)
-          if (!l->disabled[f]) v += sl__ht_obs_log_proba(t, l->obs, f, x[f], c);
+      v[c] = log(l->d.w[c] / total);
+      if (l->obs) v[c] = sl__ht_obs_log_lik(t, l, x, c, v[c]);
     }
-    p[c] = v;
-    if (i == 0 || v > max_ll) max_ll = v;
   }
-  for (i = 0; i < l->d.n; i++) s += exp(p[l->d.order[i]] - max_ll);
+  return 1;
+}
+
+static void nb_posterior(const ht_leaf *l, double *p) {
+  double max_ll = -HUGE_VAL, s = 0.0, lse;
+  unsigned i;
+  for (i = 0; i < l->d.n; i++)
+    if (i == 0 || p[l->d.order[i]] > max_ll) max_ll = p[l->d.order[i]];
+  for (i = 0; i < l->d.n; i++) s += exp_from(p[l->d.order[i]], max_ll);
   lse = max_ll + log(s);
   for (i = 0; i < l->d.n; i++) p[l->d.order[i]] = exp(p[l->d.order[i]] - lse);
-  return 1;
+}
+
+/* Brings the memo to `stage` for leaf l; returns 0 when River's posterior is empty. */
+static int nb_memo(ht_tree *t, const ht_leaf *l, const double *x, int stage) {
+  if (l != t->memo_leaf || t->memo_epoch != t->epoch) {
+    t->memo_has = nb_loglik(t, l, x, t->memo_p);
+    t->memo_leaf = l;
+    t->memo_epoch = t->epoch;
+    t->memo_stage = NB_LOGLIK;
+  }
+  if (stage == NB_POSTERIOR && t->memo_stage == NB_LOGLIK) {
+    if (t->memo_has) nb_posterior(l, t->memo_p);
+    t->memo_stage = NB_POSTERIOR;
+  }
+  return t->memo_has;
 }
 
 int sl__ht_nb(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
   unsigned i;
-  if (!memo_hit(t, l, x)) {
-    t->memo_has = nb_compute(t, l, x, t->memo_p);
-    t->memo_leaf = l;
-    t->memo_epoch = t->epoch;
-    memcpy(t->memo_x, x, t->F * sizeof *x);
-  }
+  int has = nb_memo(t, l, x, NB_POSTERIOR);
   for (i = 0; i < l->d.n; i++) p[l->d.order[i]] = t->memo_p[l->d.order[i]];
-  return t->memo_has;
+  return has;
+}
+
+/* The class whose posterior is strictly the largest, read from the
+ * log-likelihoods v (memo at NB_LOGLIK), or -1 when they are too close to
+ * tell. The posterior is exp(v - lse): two classes whose v differ by g get
+ * arguments that differ by g up to the rounding of v - lse (at most
+ * 2^-52 (|v_a| + |v_b| + 12), lse being within log(255) of the largest v),
+ * and exp, within a relative 2^-52 of the truth, keeps any two arguments
+ * more than 2^-50 apart in order. The margin asked below is far wider, so
+ * the answer is the posterior's own argmax. */
+static int nb_decisive(const ht_leaf *l, const double *v) {
+  double best = 0.0, second = -HUGE_VAL;
+  int a = -1;
+  unsigned i;
+  for (i = 0; i < l->d.n; i++) {
+    double u = v[l->d.order[i]];
+    if (a < 0 || u > best) {
+      if (a >= 0) second = best;
+      best = u;
+      a = l->d.order[i];
+    } else if (u > second || u != u) {
+      second = u;
+    }
+  }
+  if (l->d.n == 1) return a;
+  return best - second > (fabs(best) + fabs(second) + 16.0) * 0x1p-40 ? a : -1;
+}
+
+/* River's max(nb_pred, key=nb_pred.get): the first class of largest
+ * posterior in the leaf's order; -1 when the posterior is empty. */
+static int nb_argmax(ht_tree *t, const ht_leaf *l, const double *x) {
+  int a;
+  if (!nb_memo(t, l, x, NB_LOGLIK)) return -1;
+  if (t->memo_stage == NB_LOGLIK && (a = nb_decisive(l, t->memo_p)) >= 0) return a;
+  nb_memo(t, l, x, NB_POSTERIOR);
+  return sl__ht_argmax(l, t->memo_p);
 }
 
 /* River's normalize_values_in_dict: left as is when the sum is 0. */
@@ -4761,19 +4930,24 @@ static void normalized(const ht_leaf *l, double *p) {
   }
 }
 
-int sl__ht_leaf_predict(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
+/* River's leaf.prediction uses naive Bayes here. */
+static int uses_nb(const ht_tree *t, const ht_leaf *l) {
   const sl__pval *prm = ht_p(t);
-  int nb = 0;
+  if (!l->obs) return 0;
+  if (prm[HT_P_LEAF_PREDICTION].i == HT_PRED_NB) return sl__ht_dist_total(&l->d) >= (double)prm[HT_P_NB_THRESHOLD].i;
+  return prm[HT_P_LEAF_PREDICTION].i == HT_PRED_NBA && l->nb_correct >= l->mc_correct;
+}
+
+int sl__ht_leaf_predict(ht_tree *t, const ht_leaf *l, const double *x, double *p) {
   memset(p, 0, t->C * sizeof *p);
-  if (l->obs) {
-    if (prm[HT_P_LEAF_PREDICTION].i == HT_PRED_NB)
-      nb = sl__ht_dist_total(&l->d) >= (double)prm[HT_P_NB_THRESHOLD].i;
-    else if (prm[HT_P_LEAF_PREDICTION].i == HT_PRED_NBA)
-      nb = l->nb_correct >= l->mc_correct;
-  }
-  if (nb) return sl__ht_nb(t, l, x, p);
+  if (uses_nb(t, l)) return sl__ht_nb(t, l, x, p);
   normalized(l, p);
   return l->d.n > 0;
+}
+
+int sl__ht_leaf_nb_class(ht_tree *t, const ht_leaf *l, const double *x) {
+  if (!uses_nb(t, l) || !nb_memo(t, l, x, NB_LOGLIK) || t->memo_stage != NB_LOGLIK) return -1;
+  return nb_decisive(l, t->memo_p);
 }
 
 int sl__ht_argmax(const ht_leaf *l, const double *p) {
@@ -4789,7 +4963,7 @@ void sl__ht_leaf_learn(ht_tree *t, ht_leaf *l, const double *x, unsigned c, doub
     double *p = t->votes;
     normalized(l, p);
     if (l->d.n == 0 || sl__ht_argmax(l, p) == (int)c) l->mc_correct += w;
-    if (sl__ht_nb(t, l, x, p) && sl__ht_argmax(l, p) == (int)c) l->nb_correct += w;
+    if (nb_argmax(t, l, x) == (int)c) l->nb_correct += w;
   }
   sl__ht_dist_add(&l->d, c, w);
   if (l->obs) sl__ht_obs_update(t, l, x, c, w);
@@ -4813,11 +4987,18 @@ double sl__ht_leaf_promise(const ht_leaf *l) {
 #define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
 
 void sl__ht_offsets(ht_tree *t) {
-  size_t f, off = 0, C = t->C, V = t->V;
-  for (f = 0; f < t->F; f++) {
-    t->off[f] = off;
-    off += t->nominal[f] ? V * C + V + C : HT_GAUSS * C;
-  }
+  size_t f, off, C = t->C, V = t->V;
+  t->n_nominal = t->n_numeric = 0;
+  for (f = 0; f < t->F; f++)
+    if (!t->nominal[f]) t->off[f] = t->n_numeric++;
+  t->gstride = 1 + HT_G_FIELDS * t->n_numeric;
+  off = C * t->gstride;
+  for (f = 0; f < t->F; f++)
+    if (t->nominal[f]) {
+      t->off[f] = off;
+      off += V * C + V + C;
+      t->n_nominal++;
+    }
   t->obs_doubles = off;
   t->obs_bytes = off * sizeof(double) + ALIGN8(1 + C);
   t->leaf_bytes = ALIGN8(sizeof(ht_leaf)) + C * sizeof(double) + ALIGN8(C + t->F);
@@ -4830,7 +5011,7 @@ sl_status sl__ht_layout(ht_tree *t) {
   size_t C = (size_t)ht_p(t)[HT_P_MAX_CLASSES].i, V = (size_t)ht_p(t)[HT_P_MAX_NOMINAL_VALUES].i;
   size_t K = V > 2 ? V : 2, bytes;
   uint8_t *s;
-  bytes = ALIGN8(K * C * sizeof(double)) + 2 * ALIGN8(t->F * sizeof(double)) + 2 * ALIGN8(C * sizeof(double)) +
+  bytes = ALIGN8(K * C * sizeof(double)) + 2 * ALIGN8(t->F * sizeof(double)) + 3 * ALIGN8(C * sizeof(double)) +
           ALIGN8(K * sizeof(unsigned)) + ALIGN8(K * C) + ALIGN8(t->F);
   s = (uint8_t *)sl__alloc(m, bytes);
   if (!s) return SL_ENOMEM;
@@ -4845,11 +5026,13 @@ sl_status sl__ht_layout(ht_tree *t) {
   s += ALIGN8(t->F * sizeof(double));
   t->votes = (double *)s;
   s += ALIGN8(C * sizeof(double));
+  t->sigma = (double *)s;
+  s += ALIGN8(C * sizeof(double));
   t->memo_p = (double *)s;
   s += ALIGN8(C * sizeof(double));
   t->memo_x = (double *)s;
   s += ALIGN8(t->F * sizeof(double));
-  t->memo_leaf = NULL;
+  t->memo_valid = 0;
   t->sn = (unsigned *)s;
   s += ALIGN8(K * sizeof(unsigned));
   t->so = s;
@@ -5083,8 +5266,6 @@ void sl__ht_count(const ht_node *n, ht_counts *c) {
 
 #define HALF_LOG_TAU 0.9189385332046727 /* 0.5 * log(2 pi), as River's _HALF_LOG_TAU */
 
-enum { G_N, G_MEAN, G_M2, G_MIN, G_MAX, G_VAR, G_HLV };
-
 static int obs_has_class(const uint8_t *ord, unsigned c) {
   unsigned i;
   for (i = 0; i < ord[0]; i++)
@@ -5092,21 +5273,32 @@ static int obs_has_class(const uint8_t *ord, unsigned c) {
   return 0;
 }
 
-static void gauss_update(double *g, double x, double w, int fresh) {
-  double old;
-  if (fresh) {
-    g[G_MIN] = g[G_MAX] = x;
-  } else {
-    if (x < g[G_MIN]) g[G_MIN] = x;
-    if (x > g[G_MAX]) g[G_MAX] = x;
+/* Welford's update with weights as River's Var: the class weight once (every
+ * enabled numeric feature has seen the same weight, so River's w / n is the
+ * same for all of them), then mean and M2 per feature. The variance and its
+ * log are left stale (refreshed by naive Bayes when it needs them). */
+static void gauss_update(const ht_tree *t, const ht_leaf *l, const double *x, unsigned c, double w, int fresh) {
+  double *gc = ht_gclass(t, l->obs, c), n = gc[0] + w, r = n != 0.0 ? w / n : 0.0;
+  double *mean = ht_gfield(t, gc, HT_G_MEAN), *m2 = ht_gfield(t, gc, HT_G_M2), *mn = ht_gfield(t, gc, HT_G_MIN);
+  double *mx = ht_gfield(t, gc, HT_G_MAX), *hlv = ht_gfield(t, gc, HT_G_HLV);
+  const uint8_t *nominal = t->nominal, *disabled = l->disabled;
+  const size_t *off = t->off;
+  size_t f, F = t->F;
+  gc[0] = n;
+  for (f = 0; f < F; f++) {
+    size_t k = off[f];
+    double v = x[f], old, now, lo, hi;
+    if (nominal[f] | disabled[f]) continue;
+    old = mean[k];
+    lo = mn[k];
+    hi = mx[k];
+    now = n != 0.0 ? old + r * (v - old) : old;
+    m2[k] += w * (v - old) * (v - now);
+    mean[k] = now;
+    mn[k] = fresh || v < lo ? v : lo;
+    mx[k] = fresh || v > hi ? v : hi;
+    hlv[k] = HT_HLV_UNSET;
   }
-  old = g[G_MEAN];
-  g[G_N] += w;
-  if (g[G_N] != 0.0) g[G_MEAN] += (w / g[G_N]) * (x - g[G_MEAN]);
-  g[G_M2] += w * (x - old) * (x - g[G_MEAN]);
-  /* River's Var.get() and the log term of Gaussian.log_pdf, cached. */
-  g[G_VAR] = g[G_N] > 1.0 ? g[G_M2] / (g[G_N] - 1.0) : 0.0;
-  g[G_HLV] = HT_HLV_UNSET; /* computed when naive Bayes first needs it */
 }
 
 void sl__ht_obs_update(ht_tree *t, ht_leaf *l, const double *x, unsigned c, double w) {
@@ -5114,47 +5306,76 @@ void sl__ht_obs_update(ht_tree *t, ht_leaf *l, const double *x, unsigned c, doub
   int fresh = !obs_has_class(ord, c);
   size_t f;
   if (fresh) ord[1 + ord[0]++] = (uint8_t)c;
-  for (f = 0; f < t->F; f++) {
-    if (l->disabled[f]) continue;
-    if (t->nominal[f]) {
-      double *nom = ht_nom(t, l->obs, f);
-      size_t v = (size_t)x[f];
+  gauss_update(t, l, x, c, w, fresh);
+  if (t->n_nominal)
+    for (f = 0; f < t->F; f++) {
+      double *nom;
+      size_t v;
+      if (!t->nominal[f] || l->disabled[f]) continue;
+      nom = ht_nom(t, l->obs, f);
+      v = (size_t)x[f];
       nom[v * t->C + c] += w;
       nom[t->V * t->C + v] = 1.0;
       nom[t->V * t->C + t->V + c] += w;
-    } else {
-      gauss_update(ht_gauss(t, l->obs, f, c), x[f], w, fresh);
     }
-  }
 }
 
+/* River's Var.get() for numeric rank k of class block gc. */
+static double gauss_var(const ht_tree *t, double *gc, size_t k) {
+  return gc[0] > 1.0 ? ht_gfield(t, gc, HT_G_M2)[k] / (gc[0] - 1.0) : 0.0;
+}
 /* A nominal value as an index, or -1 when it is not one the tree can hold. */
 static long nominal_index(const ht_tree *t, double x) {
   return (x >= 0 && x < (double)t->V && x == floor(x)) ? (long)x : -1;
 }
 
-double sl__ht_obs_log_proba(const ht_tree *t, double *obs, size_t f, double x, unsigned c) {
-  if (t->nominal[f]) {
-    double *nom = ht_nom(t, obs, f), tot = nom[t->V * t->C + t->V + c], p;
-    long v = nominal_index(t, x);
-    if (v < 0 || tot == 0.0) return 0.0;
-    p = nom[(size_t)v * t->C + c] / tot;
-    return p > 0.0 ? log(p) : 0.0;
-  } else {
-    double *g = ht_gauss(t, obs, f, c), d, lp;
-    if (!obs_has_class(ht_obs_order(t, obs), c) || !(g[G_VAR] > 0.0)) return 0.0;
-    if (g[G_HLV] == HT_HLV_UNSET) g[G_HLV] = 0.5 * log(g[G_VAR]);
-    d = x - g[G_MEAN];
-    lp = d * d / (-2.0 * g[G_VAR]) - HALF_LOG_TAU - g[G_HLV];
-    return lp > -HUGE_VAL ? lp : 0.0;
-  }
+/* River's NominalSplitterClassif.cond_proba, as a log (0 when River adds nothing). */
+static double nominal_log_proba(const ht_tree *t, double *obs, size_t f, double x, unsigned c) {
+  double *nom = ht_nom(t, obs, f), tot = nom[t->V * t->C + t->V + c], p;
+  long v = nominal_index(t, x);
+  if (v < 0 || tot == 0.0) return 0.0;
+  p = nom[(size_t)v * t->C + c] / tot;
+  return p > 0.0 ? log(p) : 0.0;
 }
 
-/* River's Gaussian.cdf: 0 when sigma is 0 (its ZeroDivisionError). */
-static double gauss_cdf(const double *g, double x) {
-  double sigma = pow(g[G_VAR], 0.5);
+/* River's Gaussian.log_pdf term by term; the variance and its log are
+ * refreshed here when an update left them stale, so a log is taken once per
+ * change of a (feature, class) observer, not once per query. */
+double sl__ht_obs_log_lik(const ht_tree *t, const ht_leaf *l, const double *x, unsigned c, double v) {
+  const uint8_t *nominal = t->nominal, *disabled = l->disabled;
+  const size_t *off = t->off;
+  double *gc, *mean, *var, *hlv;
+  size_t f, F = t->F;
+  if (!obs_has_class(ht_obs_order(t, l->obs), c)) return v; /* River: -inf for every feature, skipped */
+  gc = ht_gclass(t, l->obs, c);
+  mean = ht_gfield(t, gc, HT_G_MEAN);
+  var = ht_gfield(t, gc, HT_G_VAR);
+  hlv = ht_gfield(t, gc, HT_G_HLV);
+  for (f = 0; f < F; f++) {
+    size_t k = off[f];
+    double s2, h, d, lp;
+    if (nominal[f] | disabled[f]) {
+      if (!disabled[f]) v += nominal_log_proba(t, l->obs, f, x[f], c);
+      continue;
+    }
+    s2 = var[k];
+    h = hlv[k];
+    if (h == HT_HLV_UNSET) {
+      var[k] = s2 = gauss_var(t, gc, k);
+      if (s2 > 0.0) hlv[k] = h = 0.5 * log(s2);
+    }
+    if (!(s2 > 0.0)) continue;
+    d = x[f] - mean[k];
+    lp = d * d / (-2.0 * s2) - HALF_LOG_TAU - h;
+    if (lp > -HUGE_VAL) v += lp;
+  }
+  return v;
+}
+
+/* River's Gaussian.cdf given its sigma: 0 when sigma is 0 (its ZeroDivisionError). */
+static double gauss_cdf(double mean, double sigma, double x) {
   if (sigma == 0.0) return 0.0;
-  return 0.5 * (1.0 + erf(((x - g[G_MEAN]) / sigma) / sqrt(2.0)));
+  return 0.5 * (1.0 + erf(((x - mean) / sigma) / sqrt(2.0)));
 }
 
 static void child_put(ht_tree *t, unsigned i, unsigned c, double w) {
@@ -5167,22 +5388,34 @@ static void children_clear(ht_tree *t, unsigned k) {
   for (i = 0; i < k; i++) t->sn[i] = 0;
 }
 
-/* River's _class_dists_from_binary_split. */
+/* The sigma (River's Var.get() ** 0.5) of each class of numeric feature f
+ * into t->sigma, once for all the thresholds tried. */
+static void numeric_sigmas(ht_tree *t, ht_leaf *l, size_t f) {
+  const uint8_t *ord = ht_obs_order(t, l->obs);
+  unsigned i;
+  for (i = 0; i < ord[0]; i++) {
+    unsigned c = ord[1 + i];
+    t->sigma[c] = pow(gauss_var(t, ht_gclass(t, l->obs, c), t->off[f]), 0.5);
+  }
+}
+
+/* River's _class_dists_from_binary_split (t->sigma filled for f). */
 static void numeric_children(ht_tree *t, ht_leaf *l, size_t f, double split) {
   const uint8_t *ord = ht_obs_order(t, l->obs);
+  size_t k = t->off[f];
   unsigned i;
   children_clear(t, 2);
   for (i = 0; i < ord[0]; i++) {
     unsigned c = ord[1 + i];
-    const double *g = ht_gauss(t, l->obs, f, c);
-    if (split < g[G_MIN]) {
-      child_put(t, 1, c, g[G_N]);
-    } else if (split >= g[G_MAX]) {
-      child_put(t, 0, c, g[G_N]);
+    double *gc = ht_gclass(t, l->obs, c), n = gc[0];
+    if (split < ht_gfield(t, gc, HT_G_MIN)[k]) {
+      child_put(t, 1, c, n);
+    } else if (split >= ht_gfield(t, gc, HT_G_MAX)[k]) {
+      child_put(t, 0, c, n);
     } else {
-      double lhs = gauss_cdf(g, split) * g[G_N];
+      double lhs = gauss_cdf(ht_gfield(t, gc, HT_G_MEAN)[k], t->sigma[c], split) * n;
       child_put(t, 0, c, lhs);
-      child_put(t, 1, c, g[G_N] - lhs);
+      child_put(t, 1, c, n - lhs);
     }
   }
 }
@@ -5223,24 +5456,27 @@ static unsigned nominal_multiway_children(ht_tree *t, ht_leaf *l, size_t f) {
   return k;
 }
 
-static ht_split numeric_best(ht_tree *t, ht_leaf *l, size_t f) {
+static ht_split numeric_best(ht_tree *t, ht_leaf *l, size_t f, double pre) {
   const uint8_t *ord = ht_obs_order(t, l->obs);
   ht_split best = {0, -HUGE_VAL, 0, HT_SPLIT_NUMERIC, 0.0};
   double lo = HUGE_VAL, hi = -HUGE_VAL, bin;
   int64_t i, n = ht_p(t)[HT_P_N_SPLITS].i;
+  size_t k = t->off[f];
   unsigned j;
   for (j = 0; j < ord[0]; j++) {
-    const double *g = ht_gauss(t, l->obs, f, ord[1 + j]);
-    if (g[G_MIN] < lo) lo = g[G_MIN];
-    if (g[G_MAX] > hi) hi = g[G_MAX];
+    double *gc = ht_gclass(t, l->obs, ord[1 + j]);
+    double a = ht_gfield(t, gc, HT_G_MIN)[k], b = ht_gfield(t, gc, HT_G_MAX)[k];
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
   }
   if (!(lo < HUGE_VAL)) return best;
+  numeric_sigmas(t, l, f);
   bin = (hi - lo) / ((double)n + 1.0);
   for (i = 0; i < n; i++) {
     double split = lo + bin * (double)(i + 1), merit;
     if (!(lo < split && split < hi)) continue;
     numeric_children(t, l, f, split);
-    merit = sl__ht_merit(t, &l->d, 2);
+    merit = sl__ht_merit(t, pre, 2);
     if (merit > best.merit) {
       best.has = 1;
       best.merit = merit;
@@ -5251,20 +5487,20 @@ static ht_split numeric_best(ht_tree *t, ht_leaf *l, size_t f) {
   return best;
 }
 
-static ht_split nominal_best(ht_tree *t, ht_leaf *l, size_t f) {
+static ht_split nominal_best(ht_tree *t, ht_leaf *l, size_t f, double pre) {
   const double *nom = ht_nom(t, l->obs, f);
   ht_split best = {0, -HUGE_VAL, (uint32_t)f, HT_SPLIT_NOMINAL_MULTIWAY, 0.0};
   size_t v;
   if (!ht_p(t)[HT_P_BINARY_SPLIT].i) {
     unsigned k = nominal_multiway_children(t, l, f);
     best.has = 1;
-    best.merit = sl__ht_merit(t, &l->d, k);
+    best.merit = sl__ht_merit(t, pre, k);
   }
   for (v = 0; v < t->V; v++) {
     double merit;
     if (nom[t->V * t->C + v] == 0.0) continue;
     nominal_binary_children(t, l, f, v);
-    merit = sl__ht_merit(t, &l->d, 2);
+    merit = sl__ht_merit(t, pre, 2);
     if (merit > best.merit) {
       best.has = 1;
       best.merit = merit;
@@ -5275,15 +5511,67 @@ static ht_split nominal_best(ht_tree *t, ht_leaf *l, size_t f) {
   return best;
 }
 
-ht_split sl__ht_obs_best_split(ht_tree *t, ht_leaf *l, size_t f) {
-  return t->nominal[f] ? nominal_best(t, l, f) : numeric_best(t, l, f);
+ht_split sl__ht_obs_best_split(ht_tree *t, ht_leaf *l, size_t f, double pre) {
+  return t->nominal[f] ? nominal_best(t, l, f, pre) : numeric_best(t, l, f, pre);
 }
 
 unsigned sl__ht_obs_children(ht_tree *t, ht_leaf *l, const ht_split *s) {
   switch (s->kind) {
-  case HT_SPLIT_NUMERIC: numeric_children(t, l, s->feature, s->value); return 2;
+  case HT_SPLIT_NUMERIC:
+    numeric_sigmas(t, l, s->feature);
+    numeric_children(t, l, s->feature, s->value);
+    return 2;
   case HT_SPLIT_NOMINAL_BINARY: nominal_binary_children(t, l, s->feature, (size_t)s->value); return 2;
   default: return nominal_multiway_children(t, l, s->feature);
+  }
+}
+
+/* The record order of the checkpoint (the layout before the observers were
+ * stored by class): weight, mean, M2, min, max, variance, 0.5 * log(variance). */
+void sl__ht_obs_put(const ht_tree *t, const ht_leaf *l, sl__writer *w) {
+  size_t f, c, i;
+  for (f = 0; f < t->F; f++) {
+    size_t k = t->off[f];
+    if (t->nominal[f]) {
+      for (i = 0; i < t->V * t->C + t->V + t->C; i++) sl__put_f64(w, l->obs[k + i]);
+      continue;
+    }
+    for (c = 0; c < t->C; c++) {
+      double *gc = ht_gclass(t, l->obs, c);
+      sl__put_f64(w, gc[0]);
+      sl__put_f64(w, ht_gfield(t, gc, HT_G_MEAN)[k]);
+      sl__put_f64(w, ht_gfield(t, gc, HT_G_M2)[k]);
+      sl__put_f64(w, ht_gfield(t, gc, HT_G_MIN)[k]);
+      sl__put_f64(w, ht_gfield(t, gc, HT_G_MAX)[k]);
+      sl__put_f64(w, gauss_var(t, gc, k));
+      sl__put_f64(w, ht_gfield(t, gc, HT_G_HLV)[k]);
+    }
+  }
+}
+
+/* A class's weight comes from the first enabled numeric feature (else the
+ * first numeric one); the other enabled features must agree with it. */
+void sl__ht_obs_get(const ht_tree *t, ht_leaf *l, sl__reader *r) {
+  size_t f, c, i, lead = t->F;
+  for (f = 0; f < t->F; f++)
+    if (!t->nominal[f] && (lead == t->F || (l->disabled[lead] && !l->disabled[f]))) lead = f;
+  for (f = 0; f < t->F && r->st == SL_OK; f++) {
+    size_t k = t->off[f];
+    if (t->nominal[f]) {
+      for (i = 0; i < t->V * t->C + t->V + t->C; i++) l->obs[k + i] = sl__get_finite(r);
+      continue;
+    }
+    for (c = 0; c < t->C && r->st == SL_OK; c++) {
+      double *gc = ht_gclass(t, l->obs, c), n = sl__get_finite(r);
+      if (f == lead) gc[0] = n;
+      else if (!l->disabled[f] && !sl__expect(r, n == gc[0])) return;
+      ht_gfield(t, gc, HT_G_MEAN)[k] = sl__get_finite(r);
+      ht_gfield(t, gc, HT_G_M2)[k] = sl__get_finite(r);
+      ht_gfield(t, gc, HT_G_MIN)[k] = sl__get_finite(r);
+      ht_gfield(t, gc, HT_G_MAX)[k] = sl__get_finite(r);
+      ht_gfield(t, gc, HT_G_VAR)[k] = sl__get_finite(r);
+      ht_gfield(t, gc, HT_G_HLV)[k] = sl__get_finite(r);
+    }
   }
 }
 #undef HALF_LOG_TAU
@@ -5291,17 +5579,6 @@ unsigned sl__ht_obs_children(ht_tree *t, ht_leaf *l, const ht_split *s) {
 /* Sorting an example down the tree: River's branch_no, most_common_path and
  * the new branch a multiway nominal split grows for a value it has not seen. */
 /* #include "lib/model/htree.h": pasted above */
-
-int sl__ht_branch_no(const ht_tree *t, const ht_branch *b, const double *x) {
-  double v = x[b->feature];
-  switch (b->h.split_kind) {
-  case HT_SPLIT_NUMERIC: return v <= b->threshold ? 0 : 1;
-  case HT_SPLIT_NOMINAL_BINARY: return v == b->threshold ? 0 : 1;
-  default:
-    if (v >= 0 && v < (double)t->V && v == floor(v) && b->map[(size_t)v] != HT_NO_CHILD) return b->map[(size_t)v];
-    return -1;
-  }
-}
 
 double sl__ht_node_weight(const ht_node *n) {
   const ht_branch *b;
@@ -5329,12 +5606,48 @@ unsigned sl__ht_most_common(const ht_branch *b) {
   return best;
 }
 
+/* The slot memo_x reached by its own values (no unseen nominal value on
+ * the way), when remembered since the tree last changed; else NULL. */
+static ht_node **memo_slot__model_htree_route(const ht_tree *t) {
+  return t->memo_slot && t->memo_slot_epoch == t->epoch ? t->memo_slot : NULL;
+}
+
+static void memo_slot_set(ht_tree *t, ht_node **slot) {
+  t->memo_slot = slot;
+  t->memo_slot_epoch = t->epoch;
+}
+
 ht_node **sl__ht_find_slot(ht_tree *t, const double *x) {
-  ht_node **slot = &t->root;
+  ht_node **slot = memo_slot__model_htree_route(t);
+  int direct = 1;
+  if (slot) return slot;
+  slot = &t->root;
   while (*slot && !(*slot)->is_leaf) {
     ht_branch *b = (ht_branch *)*slot;
     int i = sl__ht_branch_no(t, b, x);
-    slot = &b->child[i >= 0 ? (unsigned)i : sl__ht_most_common(b)];
+    if (i < 0) {
+      direct = 0;
+      i = (int)sl__ht_most_common(b);
+    }
+    slot = &b->child[i];
+  }
+  if (direct && *slot) memo_slot_set(t, slot);
+  return slot;
+}
+
+ht_node **sl__ht_learn_slot(ht_tree *t, const double *x, int *direct) {
+  ht_node **slot = memo_slot__model_htree_route(t);
+  *direct = 1;
+  if (slot) return slot;
+  slot = &t->root;
+  while (!(*slot)->is_leaf) {
+    ht_branch *b = (ht_branch *)*slot;
+    int i = sl__ht_branch_no(t, b, x);
+    if (i < 0) { /* River grows a branch for the new value, else follows the heaviest path */
+      *direct = 0;
+      if ((i = sl__ht_add_branch(t, b, x)) < 0) i = (int)sl__ht_most_common(b);
+    }
+    slot = &b->child[i];
   }
   return slot;
 }
@@ -5381,7 +5694,7 @@ static void push(cand_top *c, double merit, const ht_split *s) {
 
 static void rank_candidates(ht_tree *t, ht_leaf *l, cand_top *c) {
   const sl__pval *p = ht_p(t);
-  double total = sl__ht_dist_total(&l->d), mx = 0.0;
+  double total = sl__ht_dist_total(&l->d), mx = 0.0, pre;
   unsigned i;
   size_t f;
   for (i = 0; i < l->d.n; i++)
@@ -5391,11 +5704,12 @@ static void rank_candidates(ht_tree *t, ht_leaf *l, cand_top *c) {
     return;
   }
   if (p[HT_P_MERIT_PREPRUNE].i) push(c, -HUGE_VAL, NULL);
+  pre = sl__ht_pre_merit(t, &l->d);
   for (f = 0; f < t->F; f++) {
     ht_split s;
     t->fhas[f] = 0;
     if (l->disabled[f]) continue;
-    s = sl__ht_obs_best_split(t, l, f);
+    s = sl__ht_obs_best_split(t, l, f, pre);
     t->fhas[f] = (uint8_t)s.has;
     t->fmerit[f] = s.merit;
     push(c, s.merit, s.has ? &s : NULL);
@@ -5577,6 +5891,23 @@ static sl_status lin_relayout(sl__linear *L) {
   return SL_OK;
 }
 
+/* Fills L->c from the parameters and the layout. */
+static void lin_cache(sl__linear *L) {
+  const sl__linear_spec *sp = sl__lin_spec(&L->base);
+  const sl__pval *p = L->base.obj.param;
+  sl__lin_cache *c = &L->c;
+  SL__MEMSET(c, 0, sizeof *c);
+  c->clf = sl__lin_ops(&L->base)->ops.task == SL_TASK_CLASSIFICATION;
+  if (sp->pa) return; /* PA has its own table and step */
+  c->loss = sl__linear_loss(&L->base);
+  c->heps = c->loss == SL__LOSS_HUBER ? p[LP_EXTRA + 1].d : 0.0;
+  c->lr = p[LP_LR].d;
+  c->ilr = p[LP_INTERCEPT_LR].d;
+  c->clip = p[LP_CLIP].d;
+  c->plain = p[LP_OPTIMIZER].i == SL__OPT_SGD && p[LP_SCHEDULE].i == SL__SCHED_CONSTANT && L->n_out == 1 &&
+             p[LP_L1].d == 0 && p[LP_L2].d == 0 && !p[LP_STANDARDIZE].i && sp->ewc_param < 0;
+}
+
 sl_status sl__linear_configure(sl__object *o, size_t changed, sl__pval old) {
   sl__linear *L = (sl__linear *)o;
   const sl__linear_spec *sp = sl__lin_spec(&L->base);
@@ -5585,6 +5916,7 @@ sl_status sl__linear_configure(sl__object *o, size_t changed, sl__pval old) {
   if ((st = lin_validate(o, o->param)) != SL_OK) return st;
   if ((st = lin_relayout(L)) != SL_OK) return sl__fail(o, st, "no memory for the new layout");
   if (!sp->pa && changed == LP_INTERCEPT_INIT && !o->started) lin_reset_intercepts(L);
+  lin_cache(L);
   return SL_OK;
 }
 
@@ -5668,6 +6000,7 @@ sl_status sl__linear_build(sl__object **out, const sl__kind *k, const sl__pval *
   L = (sl__linear *)m;
   if ((st = lin_validate(&m->obj, m->obj.param)) != SL_OK) return r ? SL_ECORRUPT : st;
   if ((st = lin_relayout(L)) != SL_OK) return st;
+  lin_cache(L);
   sl__linear_reset(m);
   if (r) lin_load(L, r);
   return r ? r->st : SL_OK;
@@ -5751,19 +6084,25 @@ static void softmax(double *s, size_t n) {
   for (c = 0; c < n; c++) s[c] /= tot;
 }
 
-void sl__linear_predict(sl_model *m, const sl__row *x, double *y) {
-  sl__linear *L = (sl__linear *)m;
-  double *s = SL__LBLK(L, LB_OUT, double);
+double sl__linear_output(const sl__linear *L, const double *s) {
   size_t c, best = 0;
-  sl__linear_scores(L, x, 0, s);
-  if (sl__lin_spec(m)->n_out_param < 0) {
-    int clf = ((const sl__model_ops *)m->obj.kind->ops)->task == SL_TASK_CLASSIFICATION;
-    *y = clf ? (sl__sigmoid(s[0]) > 0.5 ? 1.0 : 0.0) : s[0];
-    return;
+  if (L->n_out == 1) {
+    if (!L->c.clf) return s[0];
+    /* sigmoid(s) > 0.5 is s > 0 except within rounding of 0, where the
+     * sigmoid itself decides (same answer, without exp in the usual case). */
+    if (fabs(s[0]) > 1e-9) return s[0] > 0 ? 1.0 : 0.0;
+    return sl__sigmoid(s[0]) > 0.5 ? 1.0 : 0.0;
   }
   for (c = 1; c < L->n_out; c++)
     if (s[c] > s[best]) best = c;
-  *y = (double)best;
+  return (double)best;
+}
+
+void sl__linear_predict(sl_model *m, const sl__row *x, double *y) {
+  sl__linear *L = (sl__linear *)m;
+  double *s = SL__LBLK(L, LB_OUT, double);
+  sl__linear_scores(L, x, 0, s);
+  *y = sl__linear_output(L, s);
 }
 
 void sl__linear_predict_proba(sl_model *m, const sl__row *x, double *p, size_t n) {
@@ -5886,8 +6225,10 @@ static const char *const ewc_stats[] = {SL__LINEAR_STATS, SL__EWC_STATS};
 /* ops of a gradient kind: task, predict_proba, loss (-1: the `loss`
  * parameter), index of n_classes, index of the EWC parameters. */
 #define GRADIENT_OPS(task, proba, loss, n_out_param, ewc_param)                                              \
-  {{task, 1, sl__linear_max_classes, sl__linear_learn, sl__linear_predict, proba, sl__linear_reset},        \
-   {loss, 0, n_out_param, ewc_param, LP_STANDARDIZE}}
+  {{task, 1, sl__linear_max_classes, sl__linear_learn, sl__linear_predict, proba, sl__linear_reset,         \
+    sl__linear_dense_step},                                                                                \
+   {loss, 0, n_out_param, ewc_param, LP_STANDARDIZE},                                                      \
+   sl__linear_grad_step}
 #define REG SL_TASK_REGRESSION
 #define CLF SL_TASK_CLASSIFICATION
 #define PROBA sl__linear_predict_proba
@@ -5981,28 +6322,78 @@ static void softmax_gradient(double *g, size_t n, size_t y) {
   }
 }
 
-sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
-  sl__linear *L = (sl__linear *)m;
-  const sl__pval *p = m->obj.param;
-  const sl__linear_spec *sp = sl__lin_spec(m);
-  double *g = SL__LBLK(L, LB_OUT, double), *db = g + L->n_out, score, tot_w = 0.0, tot_norm = 0.0;
-  double lg0, lr_t = sl__lin_rate(p, L->t), ilr = p[LP_INTERCEPT_LR].d, clip = p[LP_CLIP].d;
-  int loss = sl__linear_loss(m);
-  double heps = loss == SL__LOSS_HUBER ? p[LP_EXTRA + 1].d : 0.0;
+/* w -= lr (g x) over d weights, two per iteration, which compilers turn
+ * into one vector operation (restrict: the weights never overlap the row). */
+static void sgd_apply(sl_real *SL__RESTRICT w, const double *SL__RESTRICT x, size_t d, double lr, double g) {
+  size_t k;
+  for (k = 0; k < d / 2; k++) {
+    w[2 * k] = (sl_real)(w[2 * k] - lr * (g * x[2 * k]));
+    w[2 * k + 1] = (sl_real)(w[2 * k + 1] - lr * (g * x[2 * k + 1]));
+  }
+  if (d & 1) w[d - 1] = (sl_real)(w[d - 1] - lr * (g * x[d - 1]));
+}
+
+/* The common case (L->c.plain: sgd at a constant rate, one output, no l1 /
+ * l2 / standardize / EWC) on a dense row, in one function: the score, the
+ * prediction, then the general path's step with its constants read from the
+ * cache (an l2 of 0 would add a signed zero that changes no bit).
+ *
+ * The score loop also finds max |w| and max |x|: then |new w| <= max |w| +
+ * |lr g| max |x| (up to a few roundings), and when that bound is far inside
+ * the storage type's range no weight can overflow, so the check pass is
+ * skipped; otherwise it runs as in the general path. */
+static sl_status plain_dense(sl__linear *L, const double *x, double *pred, int learn, double y, double w) {
+  sl_real *wt = SL__LW(L);
+  double *b = SL__LBLK(L, LB_B, double), s = 0.0, score, wmax = 0.0, xmax = 0.0, g, nb, bad;
+  const double lr = L->c.lr;
+  size_t k, d = L->base.n_features;
+  sl_status st;
+  for (k = 0; k < d; k++) {
+    double wk = wt[k], xk = x[k], aw = fabs(wk), ax = fabs(xk);
+    s += wk * xk;
+    wmax = wmax > aw ? wmax : aw;
+    xmax = xmax > ax ? xmax : ax;
+  }
+  s += b[0];
+  score = s;
+  /* NaN or infinite x makes the score NaN or infinite (see sl__linear_dense_step) */
+  if (SL__UNLIKELY(!sl__finite(s)) && (st = sl__model_check_finite(&L->base, x, 0)) != SL_OK) return st;
+  if (pred) *pred = sl__linear_output(L, &score);
+  if (!learn) return SL_OK;
+  g = clamp(sl__loss_gradient(L->c.loss, L->c.heps, y, s) * w, L->c.clip);
+  nb = b[0] + -L->c.ilr * g;
+  bad = (g - g) + (nb - nb);
+  if (!(wmax + fabs(lr * g) * xmax < 0.5 * SL__REAL_MAX))
+    for (k = 0; k < d; k++) {
+      double v = (sl_real)(wt[k] - lr * (g * x[k]));
+      bad += v - v;
+    }
+  if (bad != 0.0)
+    return sl__fail(&L->base.obj, SL_ENONFINITE, "the update diverged (non-finite result) and was not applied");
+  sgd_apply(wt, x, d, lr, g);
+  b[0] = nb;
+  L->t++;
+  return SL_OK;
+}
+
+sl_status sl__linear_grad_step(sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w) {
+  const sl__pval *p = L->base.obj.param;
+  const sl__linear_spec *sp = sl__lin_spec(&L->base);
+  double *g = SL__LBLK(L, LB_OUT, double), *db = g + L->n_out, score = g[0], tot_w = 0.0, tot_norm = 0.0;
+  double lg0, lr_t, heps = L->c.heps;
+  int loss = L->c.loss;
   sl__lin_step s;
-  sl__row xr;
   size_t c;
   int vw_live = 0;
   sl_status st;
-  if ((st = sl__linear_begin(L, x, &xr)) != SL_OK) return st;
-  score = g[0];
+  lr_t = sl__lin_rate(p, L->t);
   if (L->n_out > 1)
     softmax_gradient(g, L->n_out, (size_t)y);
   else
     g[0] = sl__loss_gradient(loss, heps, y, g[0]);
   for (c = 0; c < L->n_out; c++) {
-    g[c] = clamp(g[c] * w, clip);
-    db[c] = -ilr * g[c];
+    g[c] = clamp(g[c] * w, L->c.clip);
+    db[c] = -L->c.ilr * g[c];
   }
   lg0 = g[0];
   sl__lin_step_init(L, &s);
@@ -6010,13 +6401,13 @@ sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
   s.lg = L->n_out > 1 ? g : &lg0;
   if (sp->ewc_param >= 0) sl__ewc_step_init(L, lr_t, &s);
   if (s.opt == SL__OPT_VW) {
-    vw_live = sl__vw_prepare(L, &xr, score, y, w, loss, heps, lr_t, &s, &g[0], &tot_w, &tot_norm);
+    vw_live = sl__vw_prepare(L, xr, score, y, w, loss, heps, lr_t, &s, &g[0], &tot_w, &tot_norm);
     if (!vw_live) { /* zero loss derivative: VW leaves every weight and total as it is */
       s.opt = SL__OPT_PA;
       g[0] = 0.0;
     }
   }
-  if ((st = sl__linear_finish(L, &s, x, &xr)) != SL_OK) return st;
+  if ((st = sl__linear_finish(L, &s, x, xr)) != SL_OK) return st;
   if (s.l1_total > 0) L->l1_total = s.l1_total;
   if (vw_live) {
     L->vw_weight = tot_w;
@@ -6024,6 +6415,39 @@ sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
   }
   if (sp->ewc_param >= 0) sl__ewc_after_learn(L);
   return SL_OK;
+}
+
+sl_status sl__linear_learn(sl_model *m, const sl__row *x, double y, double w) {
+  sl__linear *L = (sl__linear *)m;
+  sl__row xr;
+  sl_status st;
+  if (L->c.plain && x->dense) return plain_dense(L, x->dense, NULL, 1, y, w);
+  if ((st = sl__linear_begin(L, x, &xr)) != SL_OK) return st;
+  return sl__lin_ops(m)->step(L, x, &xr, y, w);
+}
+
+/* The dense step of the other cases: the scores through the general code. */
+static SL__NOINLINE sl_status general_dense(sl__linear *L, const double *x, double *pred, int learn, double y, double w) {
+  double *s = SL__LBLK(L, LB_OUT, double);
+  const sl__row r = {x, NULL, NULL, 0};
+  sl_status st;
+  if (L->blk[LB_MEAN].p) { /* standardized: predict and learn see different rows, so no sharing */
+    if ((st = sl__model_check_finite(&L->base, x, 0)) != SL_OK) return st;
+    if (pred) sl__linear_predict(&L->base, &r, pred);
+    return learn ? sl__linear_learn(&L->base, &r, y, w) : SL_OK;
+  }
+  /* A NaN or infinite value of x makes every score NaN or infinite (0 * inf
+   * is NaN), so only a non-finite score calls for the check; with finite x
+   * it is an overflow, which predict reports as is and learn refuses. */
+  sl__linear_scores(L, &r, 1, s);
+  if (SL__UNLIKELY(!sl__finite(s[0])) && (st = sl__model_check_finite(&L->base, x, 0)) != SL_OK) return st;
+  if (pred) *pred = sl__linear_output(L, s);
+  return learn ? sl__lin_ops(&L->base)->step(L, &r, &r, y, w) : SL_OK;
+}
+
+sl_status sl__linear_dense_step(sl_model *m, const double *x, double *pred, int learn, double y, double w) {
+  sl__linear *L = (sl__linear *)m;
+  return L->c.plain ? plain_dense(L, x, pred, learn, y, w) : general_dense(L, x, pred, learn, y, w);
 }
 #line 1 "lib/model/linear_step.c"
 /*
@@ -6460,12 +6884,33 @@ SL_API sl_status sl_model_info(const sl_model *m, sl_model_task *task, size_t *n
 
 /* ---- checks ------------------------------------------------------------------ */
 
-static sl_status sl__check_dense(const sl_model *m, const double *x, size_t n, size_t row) {
-  size_t i;
+/* 1 when x[0..n) are all finite: x - x is 0 for a finite value and NaN for
+ * NaN or an infinity, and NaN survives any sum. Four sums keep the adds
+ * independent. */
+static int sl__all_finite(const double *x, size_t n) {
+  double a = 0.0, b = 0.0, c = 0.0, d = 0.0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a += x[i] - x[i];
+    b += x[i + 1] - x[i + 1];
+    c += x[i + 2] - x[i + 2];
+    d += x[i + 3] - x[i + 3];
+  }
+  for (; i < n; i++) a += x[i] - x[i];
+  return a + b + c + d == 0.0;
+}
+
+sl_status sl__model_check_finite(const sl_model *m, const double *x, size_t row) {
+  size_t i = 0;
+  if (SL__LIKELY(sl__all_finite(x, m->n_features))) return SL_OK;
+  while (sl__finite(x[i])) i++;
+  return sl__fail(&m->obj, SL_ENONFINITE, "row %z, feature %z is NaN or infinite", row, i);
+}
+
+/* Pointer and length of a dense row (its values: sl__model_check_finite). */
+static sl_status sl__check_shape(const sl_model *m, const double *x, size_t n) {
   if (!x) return sl__fail(&m->obj, SL_EINVAL, "input row is NULL");
   if (n != m->n_features) return sl__fail(&m->obj, SL_EDIM, "row has %z values, the model takes %z", n, m->n_features);
-  for (i = 0; i < n; i++)
-    if (!sl__finite(x[i])) return sl__fail(&m->obj, SL_ENONFINITE, "row %z, feature %z is NaN or infinite", row, i);
   return SL_OK;
 }
 
@@ -6481,75 +6926,116 @@ static sl_status sl__check_sparse(const sl_model *m, const uint32_t *idx, const 
   return SL_OK;
 }
 
-static sl_status sl__check_target(const sl_model *m, double y, double w, size_t row) {
+static inline sl_status sl__check_target(const sl_model *m, double y, double w, size_t row) {
   const sl__model_ops *ops = sl__ops__model_model(m);
-  if (!sl__finite(y) || !sl__finite(w))
+  if (SL__UNLIKELY((y - y) + (w - w) != 0.0)) /* NaN unless both are finite */
     return sl__fail(&m->obj, SL_ENONFINITE, "row %z: target or weight is NaN or infinite", row);
   if (w < 0) return sl__fail(&m->obj, SL_EINVAL, "row %z: negative weight", row);
+  /* In range first, so the cast that tests for a whole number is defined. */
   if (ops->task == SL_TASK_CLASSIFICATION &&
-      (y < 0 || y != floor(y) || y >= (double)ops->max_classes(m)))
+      !(y >= 0 && y < (double)ops->max_classes(m) && (double)(uint64_t)y == y))
     return sl__fail(&m->obj, SL_EINVAL, "row %z: label is not a class index below %z", row, ops->max_classes(m));
   return SL_OK;
 }
 
-static sl_status sl__learn_row(sl_model *m, const sl__row *r, double y, double w) {
-  sl_status st = sl__ops__model_model(m)->learn(m, r, y, w);
+/* The outcome of a learn: the model has started, or the refusal has a detail. */
+static sl_status sl__learned(sl_model *m, sl_status st) {
   if (st == SL_OK) m->obj.started = 1;
   else if (!m->obj.err[0]) sl__fail(&m->obj, st, "the update was refused and rolled back");
   return st;
 }
 
+/* Predict (pred != NULL) and / or learn one dense row whose shape and target
+ * are checked, for a kind without a fused path: check the values, then
+ * predict and learn. */
+static SL__NOINLINE sl_status sl__dense_checked(sl_model *m, const double *x, double *pred, int learn, double y,
+                                                double w) {
+  sl__row r = {x, NULL, NULL, 0};
+  sl_status st;
+  if ((st = sl__model_check_finite(m, x, 0)) != SL_OK) return st;
+  if (pred) sl__ops__model_model(m)->predict(m, &r, pred);
+  return learn ? sl__ops__model_model(m)->learn(m, &r, y, w) : SL_OK;
+}
+
+/* The same through the kind's fused path when it has one. */
+static sl_status sl__dense(sl_model *m, const double *x, double *pred, int learn, double y, double w) {
+  const sl__model_ops *ops = sl__ops__model_model(m);
+  sl_status st = ops->dense_step ? ops->dense_step(m, x, pred, learn, y, w) : sl__dense_checked(m, x, pred, learn, y, w);
+  return learn ? sl__learned(m, st) : st;
+}
+
+/* Rows x n values of a batch, checked for NULL, dimension and size overflow. */
+static sl_status sl__check_batch(const sl_model *m, const double *X, size_t rows, size_t n, const void *out) {
+  if (rows && (!X || !out)) return sl__fail(&m->obj, SL_EINVAL, "X or y is NULL");
+  if (rows && n != m->n_features) return sl__fail(&m->obj, SL_EDIM, "rows have %z values, the model takes %z", n, m->n_features);
+  return SL_OK;
+}
+
+/* Every value of X finite; the row of the first bad one otherwise. */
+static sl_status sl__check_rows(const sl_model *m, const double *X, size_t rows) {
+  size_t i, n = m->n_features;
+  if (SL__LIKELY(sl__all_finite(X, rows * n))) return SL_OK; /* rows * n values are in memory: no overflow */
+  for (i = 0; sl__all_finite(X + i * n, n); i++) continue;
+  return sl__model_check_finite(m, X + i * n, i);
+}
+
 /* ---- learn / predict --------------------------------------------------------------- */
 
 SL_API sl_status sl_model_learn(sl_model *m, const double *x, size_t n, double y, double w) {
-  sl__row r = {x, NULL, NULL, 0};
   sl_status st;
   if (!m) return SL_EINVAL;
   sl__clear_error(&m->obj);
-  if ((st = sl__check_dense(m, x, n, 0)) != SL_OK || (st = sl__check_target(m, y, w, 0)) != SL_OK) return st;
-  return sl__learn_row(m, &r, y, w);
+  if ((st = sl__check_shape(m, x, n)) != SL_OK || (st = sl__check_target(m, y, w, 0)) != SL_OK) return st;
+  return sl__dense(m, x, NULL, 1, y, w);
+}
+
+SL_API sl_status sl_model_predict_learn(sl_model *m, const double *x, size_t n, double y, double w,
+                                        double *prediction) {
+  sl_status st;
+  if (!m || !prediction) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_shape(m, x, n)) != SL_OK || (st = sl__check_target(m, y, w, 0)) != SL_OK) return st;
+  return sl__dense(m, x, prediction, 1, y, w);
 }
 
 SL_API sl_status sl_model_learn_many(sl_model *m, const double *X, size_t rows, size_t n, const double *y,
                                      const double *w) {
+  const sl__model_ops *ops;
   size_t i;
   sl_status st;
   if (!m) return SL_EINVAL;
   sl__clear_error(&m->obj);
-  if (rows && (!X || !y)) return sl__fail(&m->obj, SL_EINVAL, "X or y is NULL");
+  if ((st = sl__check_batch(m, X, rows, n, y)) != SL_OK || (st = sl__check_rows(m, X, rows)) != SL_OK) return st;
   for (i = 0; i < rows; i++)
-    if ((st = sl__check_dense(m, X + i * n, n, i)) != SL_OK ||
-        (st = sl__check_target(m, y[i], w ? w[i] : 1.0, i)) != SL_OK)
-      return st;
+    if ((st = sl__check_target(m, y[i], w ? w[i] : 1.0, i)) != SL_OK) return st;
+  ops = sl__ops__model_model(m);
   for (i = 0; i < rows; i++) {
     sl__row r = {X + i * n, NULL, NULL, 0};
-    if ((st = sl__learn_row(m, &r, y[i], w ? w[i] : 1.0)) != SL_OK)
+    if ((st = sl__learned(m, ops->learn(m, &r, y[i], w ? w[i] : 1.0))) != SL_OK)
       return sl__fail(&m->obj, st, "row %z refused (rows before it were learned): %s", i, sl_strerror(st));
   }
   return SL_OK;
 }
 
 SL_API sl_status sl_model_predict(sl_model *m, const double *x, size_t n, double *y) {
-  sl__row r = {x, NULL, NULL, 0};
   sl_status st;
   if (!m || !y) return SL_EINVAL;
   sl__clear_error(&m->obj);
-  if ((st = sl__check_dense(m, x, n, 0)) != SL_OK) return st;
-  sl__ops__model_model(m)->predict(m, &r, y);
-  return SL_OK;
+  if ((st = sl__check_shape(m, x, n)) != SL_OK) return st;
+  return sl__dense(m, x, y, 0, 0.0, 0.0);
 }
 
 SL_API sl_status sl_model_predict_many(sl_model *m, const double *X, size_t rows, size_t n, double *y) {
+  const sl__model_ops *ops;
   size_t i;
   sl_status st;
   if (!m) return SL_EINVAL;
   sl__clear_error(&m->obj);
-  if (rows && (!X || !y)) return sl__fail(&m->obj, SL_EINVAL, "X or y is NULL");
-  for (i = 0; i < rows; i++)
-    if ((st = sl__check_dense(m, X + i * n, n, i)) != SL_OK) return st;
+  if ((st = sl__check_batch(m, X, rows, n, y)) != SL_OK || (st = sl__check_rows(m, X, rows)) != SL_OK) return st;
+  ops = sl__ops__model_model(m);
   for (i = 0; i < rows; i++) {
     sl__row r = {X + i * n, NULL, NULL, 0};
-    sl__ops__model_model(m)->predict(m, &r, &y[i]);
+    ops->predict(m, &r, &y[i]);
   }
   return SL_OK;
 }
@@ -6566,8 +7052,20 @@ SL_API sl_status sl_model_predict_proba(sl_model *m, const double *x, size_t n, 
   sl_status st;
   if (!m) return SL_EINVAL;
   sl__clear_error(&m->obj);
-  if ((st = sl__check_dense(m, x, n, 0)) != SL_OK) return st;
+  if ((st = sl__check_shape(m, x, n)) != SL_OK || (st = sl__model_check_finite(m, x, 0)) != SL_OK) return st;
   return sl__proba(m, &r, proba, n_proba);
+}
+
+SL_API sl_status sl_model_predict_proba_learn(sl_model *m, const double *x, size_t n, double y, double w,
+                                              double *proba, size_t n_proba) {
+  sl__row r = {x, NULL, NULL, 0};
+  sl_status st;
+  if (!m) return SL_EINVAL;
+  sl__clear_error(&m->obj);
+  if ((st = sl__check_shape(m, x, n)) != SL_OK || (st = sl__check_target(m, y, w, 0)) != SL_OK ||
+      (st = sl__model_check_finite(m, x, 0)) != SL_OK || (st = sl__proba(m, &r, proba, n_proba)) != SL_OK)
+    return st;
+  return sl__learned(m, sl__ops__model_model(m)->learn(m, &r, y, w));
 }
 
 SL_API sl_status sl_model_learn_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz, double y,
@@ -6577,7 +7075,7 @@ SL_API sl_status sl_model_learn_sparse(sl_model *m, const uint32_t *idx, const d
   if (!m) return SL_EINVAL;
   sl__clear_error(&m->obj);
   if ((st = sl__check_sparse(m, idx, val, nnz)) != SL_OK || (st = sl__check_target(m, y, w, 0)) != SL_OK) return st;
-  return sl__learn_row(m, &r, y, w);
+  return sl__learned(m, sl__ops__model_model(m)->learn(m, &r, y, w));
 }
 
 SL_API sl_status sl_model_predict_sparse(sl_model *m, const uint32_t *idx, const double *val, size_t nnz,
@@ -6621,13 +7119,11 @@ SL_API sl_status sl_model_reset(sl_model *m) {
  */
 /* #include "lib/model/linear.h": pasted above */
 
-enum { SCHED_CONSTANT, SCHED_INVSCALING, SCHED_OPTIMAL };
-
 double sl__lin_rate(const sl__pval *p, uint64_t t) {
   double alpha, eta0;
   switch (p[LP_SCHEDULE].i) {
-  case SCHED_INVSCALING: return p[LP_LR].d / pow((double)t + 1.0, p[LP_POWER_T].d);
-  case SCHED_OPTIMAL:
+  case SL__SCHED_INVSCALING: return p[LP_LR].d / pow((double)t + 1.0, p[LP_POWER_T].d);
+  case SL__SCHED_OPTIMAL:
     alpha = p[LP_ALPHA].d;
     eta0 = sqrt(1.0 / sqrt(alpha));
     return 1.0 / (alpha * (1.0 / (eta0 * alpha) + (double)t));
@@ -6703,23 +7199,18 @@ static double sq_norm(const sl__linear *L, const sl__row *x) {
   return s;
 }
 
-static sl_status pa_learn(sl_model *m, const sl__row *x, double y, double w) {
-  sl__linear *L = (sl__linear *)m;
-  const sl__pval *p = m->obj.param;
-  double *g = SL__LBLK(L, LB_OUT, double), score, loss, d, norm, tau = 0.0, C = p[PA_C].d * w;
+static sl_status pa_step(sl__linear *L, const sl__row *x, const sl__row *xr, double y, double w) {
+  const sl__pval *p = L->base.obj.param;
+  double *g = SL__LBLK(L, LB_OUT, double), score = g[0], loss, d, norm, tau = 0.0, C = p[PA_C].d * w;
   sl__lin_step s;
-  sl__row xr;
-  sl_status st;
-  if ((st = sl__linear_begin(L, x, &xr)) != SL_OK) return st;
-  score = g[0];
-  if (((const sl__model_ops *)m->obj.kind->ops)->task == SL_TASK_CLASSIFICATION) {
+  if (L->c.clf) {
     d = y == 1.0 ? 1.0 : -1.0;
     loss = fmax(0.0, 1.0 - d * score);
   } else {
     d = y > score ? 1.0 : y < score ? -1.0 : 0.0;
     loss = fmax(0.0, fabs(y - score) - p[PA_EPS].d);
   }
-  norm = sq_norm(L, &xr);
+  norm = sq_norm(L, xr);
   if (w > 0) switch (p[PA_MODE].i) {
     case PA_MODE_PA: tau = norm > 0 ? loss / norm : 0.0; break;
     case PA_MODE_PA1: tau = norm > 0 ? fmin(C, loss / norm) : 0.0; break;
@@ -6730,12 +7221,14 @@ static sl_status pa_learn(sl_model *m, const sl__row *x, double y, double w) {
   SL__MEMSET(&s, 0, sizeof s);
   s.opt = SL__OPT_PA;
   s.g = s.lg = g;
-  return sl__linear_finish(L, &s, x, &xr);
+  return sl__linear_finish(L, &s, x, xr);
 }
 
 #define PA_OPS(task)                                                                                       \
-  {{task, 1, sl__linear_max_classes, pa_learn, sl__linear_predict, PA_PROBA_##task, sl__linear_reset},    \
-   {-1, 1, -1, -1, PA_STANDARDIZE}}
+  {{task, 1, sl__linear_max_classes, sl__linear_learn, sl__linear_predict, PA_PROBA_##task, sl__linear_reset, \
+    sl__linear_dense_step},                                                                                \
+   {-1, 1, -1, -1, PA_STANDARDIZE},                                                                        \
+   pa_step}
 #define PA_PROBA_SL_TASK_CLASSIFICATION sl__linear_predict_proba
 #define PA_PROBA_SL_TASK_REGRESSION NULL
 
@@ -6762,7 +7255,8 @@ const sl__kind sl__pa_regressor_kind = {
 #line 1 "lib/window/agg.c"
 /* The aggregates of one window: count, sum, mean and variance (Welford,
  * with exact removal and Chan's merge), min, max, first, last, a time-decayed
- * mean, and the quantile sketch's bins stored right after the struct. */
+ * mean, and the quantile sketch's bins stored right after the struct. The
+ * add / remove templates are in window_impl.h (the push paths inline them). */
 #line 1 "lib/window/window_impl.h"
 /* Private to lib/window: the pieces behind sl_window.
  *
@@ -6776,6 +7270,11 @@ const sl__kind sl__pa_regressor_kind = {
  *   ring.c      a key's events in timestamp order (sliding and count kinds)
  *   aligned.c   tumbling and hopping windows (tumbling.c, hopping.c: kinds)
  *   session.c, sliding.c, count.c, params.c
+ *
+ * The push path is specialised once, when the layout is derived: each kind
+ * has an `add` compiled for the general aggregate mask and one compiled for
+ * masks that only need the count and the sum (w->add holds the one in use),
+ * and the aggregate updates are inline templates over a constant `need`.
  */
 #ifndef SL_WINDOW_IMPL_H
 #define SL_WINDOW_IMPL_H
@@ -6787,6 +7286,15 @@ const sl__kind sl__pa_regressor_kind = {
 #define SL__TS_LIMIT ((int64_t)1 << 62)
 #define SL__NOPOS UINT32_MAX
 #define SL__NO_END INT64_MAX
+
+#if defined(__GNUC__)
+#define SL__INLINE static inline __attribute__((always_inline))
+/* A read hint for the cache; a no-op where the compiler has none. */
+#define SL__PREFETCH(p) __builtin_prefetch((p), 1, 3)
+#else
+#define SL__INLINE static inline
+#define SL__PREFETCH(p) ((void)(p))
+#endif
 
 /* ---- parameters ------------------------------------------------------------
  * Every kind's table starts with the common rows in this order (params.c
@@ -6839,7 +7347,8 @@ double sl__sketch_max(const sl__sketch_cfg *c);
 /* ---- aggregates of one window ------------------------------------------------
  * Kept in double whatever sl_real is: variance by Welford with removal and
  * sums need the precision for exactness against the conformance references.
- * Followed in memory by the sketch's m uint32 bins when quantiles are on. */
+ * Followed in memory by the sketch's m uint32 bins when quantiles are on.
+ * n and sum come first: a count / sum / mean window touches only them. */
 typedef struct sl__agg {
   double n, sum, mean, m2, min, max;
   double first, last;      /* values at first_ts / last_ts */
@@ -6848,17 +7357,27 @@ typedef struct sl__agg {
   int64_t ew_t;
 } sl__agg;
 
+/* What an aggregate state tracks beyond count and sum (w->need), from the
+ * mask and the kind: the ring kinds read min / max from their deques and
+ * first / last from the ring, sessions always need their first / last times. */
+#define SL__NEED_M2 1u     /* Welford mean and m2: var, std */
+#define SL__NEED_EWMA 2u
+#define SL__NEED_QUANT 4u  /* sketch bins */
+#define SL__NEED_MINMAX 8u /* min, max */
+#define SL__NEED_ENDS 16u  /* first, last and their times */
+
 /* ---- key slots ---------------------------------------------------------------
- * Slot layout: sl__wkey, the key bytes (key_bytes_max, rounded to 8), the
- * kind's state (state_size). */
+ * Slot layout: sl__wkey (32 bytes), the kind's state (state_size), the key
+ * bytes (key_bytes_max, rounded to 8; cold, so last). Slots are 64-byte
+ * aligned and their size a multiple of 64, so the header and the first 32
+ * bytes of the state (a ring's counters, an aggregate's count and sum) share
+ * one cache line. */
 typedef struct sl__wkey {
-  uint64_t id;        /* the integer key, or sl_hash_bytes of the bytes */
-  uint64_t hash;      /* table hash */
-  int64_t last_seen;  /* newest timestamp of the key */
-  int64_t heap_t[2];  /* time of the key's entry in each heap */
-  uint32_t heap_pos[2];
-  uint32_t next_free; /* free list link while not live */
-  uint16_t key_len;   /* 0: integer key */
+  uint64_t id;          /* the integer key, or sl_hash_bytes of the bytes */
+  int64_t last_seen;    /* newest timestamp of the key */
+  uint32_t heap_pos[2]; /* position in each heap, SL__NOPOS when out */
+  uint32_t next_free;   /* free list link while not live */
+  uint16_t key_len;     /* 0: integer key */
   uint8_t live;
   uint8_t pad_[1];
 } sl__wkey;
@@ -6871,8 +7390,10 @@ typedef struct sl__keyent {
 typedef struct sl__keytab {
   sl__keyent *tab;
   size_t tab_cap; /* power of two */
-  uint8_t **chunks;
+  uint8_t **chunks; /* 64-byte aligned; the block as allocated is stored just before */
   size_t n_chunks, max_chunks, chunk_slots, slot_size;
+  unsigned chunk_shift; /* chunk_slots = 2^chunk_shift */
+  size_t key_off;       /* offset of the key bytes in a slot */
   size_t hw;         /* slots ever handed out: [0, hw) exist */
   size_t n_live;
   uint32_t free_head; /* SL__NOPOS when empty */
@@ -6898,6 +7419,8 @@ enum { SL__HEAP_CLOSE = 0, SL__HEAP_TTL = 1 };
 /* ---- the handle ------------------------------------------------------------ */
 
 typedef struct sl__window_ops sl__window_ops;
+/* A kind's add (see sl__window_ops.add). */
+typedef int (*sl__add_fn)(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x);
 
 struct sl_window {
   sl__object obj;
@@ -6908,11 +7431,14 @@ struct sl_window {
   int ready; /* structures built (first push or load) */
   /* layout, derived from the parameters when ready */
   unsigned aggs;
+  unsigned need;  /* SL__NEED_* */
+  sl__add_fn add; /* the kind's add for this mask */
   size_t n_values;
   int pos[12];      /* output index of each aggregate bit, -1 if off */
   size_t agg_size;  /* sl__agg plus sketch bins */
   size_t key_room;  /* key bytes in a slot */
-  size_t state_size;
+  size_t state_size; /* rounded to 8 */
+  size_t slot_size;  /* header, state, key bytes; a multiple of 64 */
   sl__sketch_cfg sk;
   double q_level[4];
   char q_name[4][16];
@@ -6921,7 +7447,8 @@ struct sl_window {
   int backlog;  /* due windows not yet emitted */
   int flushing; /* a flush has windows left to emit */
   sl__keytab keys;
-  uint32_t last_slot; /* slot of the latest push (a hint, checked before use) */
+  sl__wkey *hint;     /* key of the latest push (checked before use), or NULL */
+  uint32_t hint_slot;
   sl__heap heap[2];
   /* emit queue: a ring of fixed-size records */
   uint8_t *q;
@@ -6934,10 +7461,13 @@ struct sl_window {
 struct sl__window_ops {
   int emits; /* 1: closes windows (close heap); 0: read by query */
   size_t (*state_size)(const sl_window *w);
-  /* A checked, in-time event for key `k`. SL_OK, or SL_EFULL with nothing
-   * changed when the key's window slots are taken by windows waiting for
-   * the poll queue. */
-  sl_status (*add)(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x);
+  /* A checked, in-time event for key `k` (k->last_seen not yet raised to
+   * ts). Returns 0, 1 when the key's earliest open window may have an
+   * earlier end than before (emitting kinds: the close heap is checked),
+   * or SL_EFULL with nothing changed when the key's window slots are taken
+   * by windows waiting for the poll queue. `add` serves every mask,
+   * `add_sums` only masks with need == 0 (NULL: use `add`). */
+  sl__add_fn add, add_sums;
   /* End of the earliest open window, SL__NO_END when none (emitting kinds). */
   int64_t (*next_end)(const sl_window *w, const void *st);
   /* Writes the earliest open window's values and bounds, and forgets it. */
@@ -6953,17 +7483,13 @@ struct sl__window_ops {
 
 extern const sl__handle_class sl__window_class;
 extern const sl__kind sl__tumbling_kind, sl__hopping_kind, sl__sliding_kind, sl__session_kind, sl__count_kind;
-extern const sl__window_ops sl__aligned_ops, sl__ring_ops;
+extern const sl__window_ops sl__tumbling_ops, sl__hopping_ops, sl__sliding_ops, sl__count_ops;
 
 static inline const sl__window_ops *sl__wops(const sl_window *w) {
   return (const sl__window_ops *)w->obj.kind->ops;
 }
-static inline void *sl__wstate(const sl_window *w, sl__wkey *k) {
-  return (uint8_t *)k + sizeof(sl__wkey) + w->key_room;
-}
-static inline const void *sl__wstate_c(const sl_window *w, const sl__wkey *k) {
-  return (const uint8_t *)k + sizeof(sl__wkey) + w->key_room;
-}
+static inline void *sl__wstate(sl__wkey *k) { return k + 1; }
+static inline const void *sl__wstate_c(const sl__wkey *k) { return k + 1; }
 static inline int64_t sl__floordiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -6981,9 +7507,12 @@ sl_status sl__window_save(const sl__object *o, sl__writer *w);
 
 /* agg.c */
 void sl__agg_reset(const sl_window *w, sl__agg *a);
+/* The general add / remove: sl__agg_add_t / sl__agg_remove_t with w->need. */
 void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x);
 void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x);
 void sl__agg_merge(const sl_window *w, sl__agg *into, const sl__agg *from);
+void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x);
+void sl__ewma_remove(const sl_window *w, sl__agg *a, int64_t ts, double x);
 /* Values in output order; `duration` (time units) is the rate's denominator. */
 void sl__agg_out(const sl_window *w, const sl__agg *a, double duration, double *out);
 void sl__agg_save(const sl_window *w, const sl__agg *a, sl__writer *wr);
@@ -6991,14 +7520,98 @@ void sl__agg_load(const sl_window *w, sl__agg *a, sl__reader *r);
 static inline uint32_t *sl__agg_bins(sl__agg *a) { return (uint32_t *)(a + 1); }
 static inline const uint32_t *sl__agg_bins_c(const sl__agg *a) { return (const uint32_t *)(a + 1); }
 
+/* Adds x at ts, tracking what `need` (a constant where the caller is a
+ * specialised path) asks beyond n and sum. */
+SL__INLINE void sl__agg_add_t(const sl_window *w, sl__agg *a, int64_t ts, double x, unsigned need) {
+  if (need & SL__NEED_EWMA) sl__ewma_add(w, a, ts, x);
+  if (need & SL__NEED_QUANT) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]++;
+  if (need & (SL__NEED_ENDS | SL__NEED_MINMAX)) {
+    if (a->n == 0) {
+      a->min = a->max = a->first = a->last = x;
+      a->first_ts = a->last_ts = ts;
+    } else {
+      if ((need & SL__NEED_ENDS) && ts < a->first_ts) {
+        a->first_ts = ts;
+        a->first = x;
+      }
+      if ((need & SL__NEED_ENDS) && ts >= a->last_ts) {
+        a->last_ts = ts;
+        a->last = x;
+      }
+      if ((need & SL__NEED_MINMAX) && x < a->min) a->min = x;
+      if ((need & SL__NEED_MINMAX) && x > a->max) a->max = x;
+    }
+  }
+  a->n += 1.0;
+  a->sum += x;
+  if (need & SL__NEED_M2) {
+    double delta = x - a->mean;
+    a->mean += delta / a->n;
+    a->m2 += delta * (x - a->mean);
+  }
+}
+
+/* Removes a value added before (the kinds that remove read min, max, first
+ * and last from their deques and ring, so those are not restored). The last
+ * value out resets the state: with need == 0 only n and sum, the fields
+ * such a state never writes. */
+SL__INLINE void sl__agg_remove_t(const sl_window *w, sl__agg *a, int64_t ts, double x, unsigned need) {
+  double delta;
+  if (a->n <= 1.0) {
+    if (need)
+      sl__agg_reset(w, a);
+    else
+      a->n = a->sum = 0.0;
+    return;
+  }
+  if (need & SL__NEED_EWMA) sl__ewma_remove(w, a, ts, x);
+  if (need & SL__NEED_QUANT) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]--;
+  a->n -= 1.0;
+  a->sum -= x;
+  if (need & SL__NEED_M2) {
+    delta = x - a->mean;
+    a->mean -= delta / a->n;
+    a->m2 -= delta * (x - a->mean);
+    if (a->m2 < 0) a->m2 = 0; /* rounding when the rest are all equal */
+  }
+}
+
 /* keytable.c */
-sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size);
+/* Slots of `slot_size` bytes (a multiple of 64) whose key bytes start at `key_off`. */
+sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size, size_t key_off);
 void sl__keytab_free(sl__keytab *t, sl__mem *m);
 static inline sl__wkey *sl__keytab_slot(const sl__keytab *t, uint32_t s) {
-  return (sl__wkey *)(t->chunks[s / t->chunk_slots] + (size_t)(s % t->chunk_slots) * t->slot_size);
+  return (sl__wkey *)(t->chunks[s >> t->chunk_shift] + (size_t)(s & (t->chunk_slots - 1)) * t->slot_size);
 }
+static inline uint8_t *sl__key_bytes(const sl__keytab *t, const sl__wkey *k) { return (uint8_t *)k + t->key_off; }
+
+/* The table hash of a key: a multiply-shift mixer (odd 64-bit multiplier,
+ * high half folded into the low half, so the low bits that pick the table
+ * position depend on every bit of the key). Byte keys (`id` = their
+ * sl_hash_bytes) are offset so they never share a hash chain by design with
+ * the integer key of the same value. */
+static inline uint64_t sl__key_hash(uint64_t id, int is_bytes) {
+  uint64_t h = (id ^ (is_bytes ? 0x27d4eb2f165667c5ull : 0)) * 0x9e3779b97f4a7c15ull;
+  return h ^ (h >> 32);
+}
+static inline const sl__keyent *sl__keytab_home(const sl__keytab *t, uint64_t hash) {
+  return &t->tab[(size_t)hash & (t->tab_cap - 1)];
+}
+
 /* The key's slot, or SL__NOPOS. `bytes` NULL for an integer key (`id`). */
-uint32_t sl__keytab_find(const sl__keytab *t, uint64_t hash, uint64_t id, const void *bytes, size_t len);
+static inline uint32_t sl__keytab_find(const sl__keytab *t, uint64_t hash, uint64_t id, const void *bytes, size_t len) {
+  size_t mask = t->tab_cap - 1, i = (size_t)hash & mask;
+  uint32_t tag = (uint32_t)(hash >> 32);
+  for (;; i = (i + 1) & mask) {
+    const sl__keyent *e = &t->tab[i];
+    const sl__wkey *k;
+    if (!e->slot) return SL__NOPOS;
+    if (e->tag != tag) continue;
+    k = sl__keytab_slot(t, e->slot - 1);
+    if (k->id == id && k->key_len == (bytes ? len : 0) && (!bytes || SL__MEMCMP(sl__key_bytes(t, k), bytes, len) == 0))
+      return e->slot - 1;
+  }
+}
 /* A zeroed live slot for a new key, entered in the table; makes room first
  * (a chunk, a larger table). SL_ENOMEM leaves everything unchanged. */
 sl_status sl__keytab_insert(sl__keytab *t, sl__mem *m, uint64_t hash, uint32_t *slot);
@@ -7010,8 +7623,6 @@ uint32_t sl__keytab_victim(sl__keytab *t);
 sl_status sl__keytab_reserve(sl__keytab *t, sl__mem *m, size_t hw);
 /* Enters a live slot built by load into the table. */
 sl_status sl__keytab_enter(sl__keytab *t, sl__mem *m, uint32_t slot);
-uint64_t sl__key_hash_int(uint64_t key);
-uint64_t sl__key_hash_bytes(uint64_t id);
 
 /* timeheap.c */
 sl_status sl__heap_reserve(sl__heap *h, sl__mem *m, size_t cap);
@@ -7025,10 +7636,16 @@ static inline int sl__heap_top(const sl__heap *h, int64_t *t, uint32_t *slot) {
   *slot = h->e[0].slot;
   return 1;
 }
+/* The time the key is filed under (it must be in the heap). */
+static inline int64_t sl__heap_time(const sl__heap *h, const sl__wkey *k) { return h->e[k->heap_pos[h->which]].t; }
 
 /* eventtime.c */
 /* Adds a checked event (ts within limits, value finite) for the key. */
 sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x);
+/* push_many's cache lookahead: whether the key count makes it pay, and the
+ * prefetches to issue before adding event i of keys[0..n). */
+int sl__window_lookahead_pays(const sl_window *w);
+void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i);
 /* Emits what is due (or everything when flushing) as far as the queue and
  * the callback allow. SL_OK, SL_EFULL (queue full), SL_ECALLBACK. */
 sl_status sl__window_drain(sl_window *w);
@@ -7059,7 +7676,7 @@ void sl__deque_leave(sl__deque *d, sl__ev *buf, uint32_t cap, uint32_t seq);
 static inline const sl__ev *sl__deque_front(const sl__deque *d, const sl__ev *buf) { return &buf[d->head]; }
 
 #endif
-#line 5 "lib/window/agg.c"
+#line 6 "lib/window/agg.c"
 
 void sl__agg_reset(const sl_window *w, sl__agg *a) { SL__MEMSET(a, 0, w->agg_size); }
 
@@ -7068,7 +7685,7 @@ static double sl__halflife(const sl_window *w) { return w->obj.param[SL__WP_EWMA
 /* The time-decayed mean is sum(w x) / sum(w) with w = 2^((t - T) / h)
  * relative to the window's newest time T: the normalised ("adjust") EWMA,
  * which does not depend on arrival order. Moving T scales both sums. */
-static void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
+void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
   double f;
   if (a->n == 0) {
     a->ew_t = ts;
@@ -7086,64 +7703,15 @@ static void sl__ewma_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
   }
 }
 
-/* What each aggregate needs kept: Welford's mean and m2 only for the
- * variance (the mean alone is sum / n), extremes and ends only when asked. */
-#define SL__NEEDS_M2 (SL_WINDOW_AGG_VAR | SL_WINDOW_AGG_STD)
-#define SL__NEEDS_ENDS (SL_WINDOW_AGG_MIN | SL_WINDOW_AGG_MAX | SL_WINDOW_AGG_FIRST | SL_WINDOW_AGG_LAST)
-
-void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x) {
-  unsigned aggs = w->aggs;
-  if (aggs & SL_WINDOW_AGG_EWMA) sl__ewma_add(w, a, ts, x);
-  if (aggs & SL_WINDOW_AGG_QUANTILE) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]++;
-  if (a->n == 0) {
-    a->min = a->max = a->first = a->last = x;
-    a->first_ts = a->last_ts = ts;
-  } else {
-    if (ts < a->first_ts) {
-      a->first_ts = ts;
-      a->first = x;
-    }
-    if (ts >= a->last_ts) {
-      a->last_ts = ts;
-      a->last = x;
-    }
-    if (aggs & SL__NEEDS_ENDS) {
-      if (x < a->min) a->min = x;
-      if (x > a->max) a->max = x;
-    }
-  }
-  a->n += 1.0;
-  a->sum += x;
-  if (aggs & SL__NEEDS_M2) {
-    double delta = x - a->mean;
-    a->mean += delta / a->n;
-    a->m2 += delta * (x - a->mean);
-  }
+void sl__ewma_remove(const sl_window *w, sl__agg *a, int64_t ts, double x) {
+  double f = exp2((double)(ts - a->ew_t) / sl__halflife(w));
+  a->ew_s -= x * f;
+  a->ew_w -= f;
 }
 
-/* Removes a value added before. min, max, first and last are not restored:
- * the kinds that remove (sliding, count) read those from their deques and ring. */
-void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x) {
-  double delta;
-  if (a->n <= 1.0) {
-    sl__agg_reset(w, a);
-    return;
-  }
-  if (w->aggs & SL_WINDOW_AGG_EWMA) {
-    double f = exp2((double)(ts - a->ew_t) / sl__halflife(w));
-    a->ew_s -= x * f;
-    a->ew_w -= f;
-  }
-  if (w->aggs & SL_WINDOW_AGG_QUANTILE) sl__agg_bins(a)[sl__sketch_bin(&w->sk, x)]--;
-  a->n -= 1.0;
-  a->sum -= x;
-  if (w->aggs & SL__NEEDS_M2) {
-    delta = x - a->mean;
-    a->mean -= delta / a->n;
-    a->m2 -= delta * (x - a->mean);
-    if (a->m2 < 0) a->m2 = 0; /* rounding when the rest are all equal */
-  }
-}
+void sl__agg_add(const sl_window *w, sl__agg *a, int64_t ts, double x) { sl__agg_add_t(w, a, ts, x, w->need); }
+
+void sl__agg_remove(const sl_window *w, sl__agg *a, int64_t ts, double x) { sl__agg_remove_t(w, a, ts, x, w->need); }
 
 void sl__agg_merge(const sl_window *w, sl__agg *into, const sl__agg *from) {
   double n, delta;
@@ -7188,7 +7756,7 @@ void sl__agg_out(const sl_window *w, const sl__agg *a, double duration, double *
   unsigned aggs = w->aggs;
   if (aggs & SL_WINDOW_AGG_COUNT) out[pos[0]] = a->n;
   if (aggs & SL_WINDOW_AGG_SUM) out[pos[1]] = a->sum;
-  if (aggs & SL_WINDOW_AGG_MEAN) out[pos[2]] = (aggs & SL__NEEDS_M2) ? a->mean : a->sum / a->n;
+  if (aggs & SL_WINDOW_AGG_MEAN) out[pos[2]] = (w->need & SL__NEED_M2) ? a->mean : a->sum / a->n;
   if (aggs & SL_WINDOW_AGG_VAR) out[pos[3]] = var;
   if (aggs & SL_WINDOW_AGG_STD) out[pos[4]] = sqrt(var);
   if (aggs & SL_WINDOW_AGG_MIN) out[pos[5]] = a->min;
@@ -7248,8 +7816,6 @@ void sl__agg_load(const sl_window *w, sl__agg *a, sl__reader *r) {
     sl__expect(r, total == (uint64_t)a->n);
   }
 }
-#undef SL__NEEDS_ENDS
-#undef SL__NEEDS_M2
 #line 1 "lib/window/aligned.c"
 /* Tumbling and hopping windows: [i * slide, i * slide + size) for integer i
  * (tumbling: slide = size), aligned to timestamp 0. A key holds its open
@@ -7279,11 +7845,21 @@ static sl__agg *sl__al_agg(const sl_window *w, void *st, size_t i) { return (sl_
 
 static size_t sl__al_state_size(const sl_window *w) { return sizeof(sl__alst) + sl__al_cap(w) * sl__al_ent(w); }
 
-static sl_status sl__al_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+/* Joins the event to every window containing it, opening the missing ones.
+ * Compiled per kind (`tumbling`: slide = size) and aggregate class (`need`). */
+SL__INLINE int sl__al_add_t(sl_window *w, void *st, int64_t ts, double x, unsigned need, int tumbling) {
   sl__alst *s = (sl__alst *)st;
-  int64_t slide = sl__slide(w), lo = sl__floordiv(ts - sl__size(w), slide) + 1, hi = sl__floordiv(ts, slide), i;
+  int64_t size = sl__size(w), slide = tumbling ? size : w->obj.param[SL__WP_KIND1].i, lo, hi, i;
   size_t j = 0, missing = 0, ent = sl__al_ent(w);
-  (void)k;
+  if (tumbling && s->n) { /* the common case: the key's newest window */
+    int64_t start = *sl__al_idx(w, st, s->n - 1) * size;
+    if (ts >= start && ts < start + size) {
+      sl__agg_add_t(w, sl__al_agg(w, st, s->n - 1), ts, x, need);
+      return 0;
+    }
+  }
+  lo = sl__floordiv(ts - size, slide) + 1;
+  hi = sl__floordiv(ts, slide);
   for (i = lo; i <= hi; i++) {
     while (j < s->n && *sl__al_idx(w, st, j) < i) j++;
     if (j == s->n || *sl__al_idx(w, st, j) != i) missing++;
@@ -7297,9 +7873,22 @@ static sl_status sl__al_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, dou
       sl__agg_reset(w, sl__al_agg(w, st, j));
       s->n++;
     }
-    sl__agg_add(w, sl__al_agg(w, st, j), ts, x);
+    sl__agg_add_t(w, sl__al_agg(w, st, j), ts, x, need);
   }
-  return SL_OK;
+  return missing && *sl__al_idx(w, st, 0) == lo; /* opened the earliest window */
+}
+
+static int sl__tumbling_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+  (void)k;
+  return sl__al_add_t(w, st, ts, x, w->need, 1);
+}
+static int sl__tumbling_add_sums(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+  (void)k;
+  return sl__al_add_t(w, st, ts, x, 0, 1);
+}
+static int sl__hopping_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+  (void)k;
+  return sl__al_add_t(w, st, ts, x, w->need, 0);
 }
 
 static int64_t sl__al_next_end(const sl_window *w, const void *st) {
@@ -7345,8 +7934,10 @@ static void sl__al_load(const sl_window *w, void *st, sl__reader *r) {
   }
 }
 
-const sl__window_ops sl__aligned_ops = {1,           sl__al_state_size, sl__al_add,  sl__al_next_end, sl__al_close_first,
-                                        sl__al_n_open, NULL,            sl__al_save, sl__al_load};
+const sl__window_ops sl__tumbling_ops = {1,           sl__al_state_size, sl__tumbling_add, sl__tumbling_add_sums,
+                                         sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};
+const sl__window_ops sl__hopping_ops = {1,           sl__al_state_size, sl__hopping_add, NULL,
+                                        sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};
 #line 1 "lib/window/count.c"
 /* Count windows: per key, the last count events in timestamp order (ties by
  * arrival), read by query (as River's utils.Rolling). The logic is ring.c's. */
@@ -7400,7 +7991,7 @@ static sl_status sl__count_build(sl__object **out, const sl__pval *params, sl__r
   return sl__window_build(out, &sl__count_kind, params, r, a);
 }
 
-const sl__kind sl__count_kind = SL__WINDOW_KIND(SL_WINDOW_COUNT, "count", sl__count_params, sl__count_build, &sl__ring_ops);
+const sl__kind sl__count_kind = SL__WINDOW_KIND(SL_WINDOW_COUNT, "count", sl__count_params, sl__count_build, &sl__count_ops);
 #line 1 "lib/window/eventtime.c"
 /* Event time: the watermark, lateness, closing due windows in order of end
  * (the close heap), expiring idle keys (the TTL heap), evicting at the key
@@ -7436,15 +8027,14 @@ static void sl__queue_push(sl_window *w, const sl__wkey *k, int64_t start, int64
   h[2] = (uint64_t)end;
   h[3] = k->key_len;
   SL__MEMCPY(p, h, sizeof h);
-  SL__MEMCPY(p + sizeof h, k + 1, k->key_len);
+  SL__MEMCPY(p + sizeof h, sl__key_bytes(&w->keys, k), k->key_len);
   SL__MEMCPY(p + sizeof h + w->key_room, vals, w->n_values * sizeof(double));
   w->q_n++;
 }
 
 void sl__window_keyview(const sl_window *w, const sl__wkey *k, sl_window_key *out) {
-  (void)w;
   out->id = k->id;
-  out->bytes = k->key_len ? (const void *)(k + 1) : NULL;
+  out->bytes = k->key_len ? (const void *)sl__key_bytes(&w->keys, k) : NULL;
   out->len = k->key_len;
 }
 
@@ -7456,7 +8046,7 @@ static void sl__window_drop_key(sl_window *w, uint32_t slot, sl_window_removal w
     sl__window_keyview(w, k, &kv);
     w->on_evict(&kv, k->last_seen, why, w->user);
   }
-  if (sl__wops(w)->emits) w->n_windows_dropped += sl__wops(w)->n_open(w, sl__wstate(w, k));
+  if (sl__wops(w)->emits) w->n_windows_dropped += sl__wops(w)->n_open(w, sl__wstate(k));
   sl__heap_remove(&w->heap[SL__HEAP_CLOSE], &w->keys, slot);
   sl__heap_remove(&w->heap[SL__HEAP_TTL], &w->keys, slot);
   sl__keytab_remove(&w->keys, slot);
@@ -7474,7 +8064,7 @@ static sl_status sl__close_due(sl_window *w) {
   uint32_t slot;
   while (sl__heap_top(h, &t, &slot) && (w->flushing || t <= w->watermark)) {
     sl__wkey *k = sl__keytab_slot(&w->keys, slot);
-    void *st = sl__wstate(w, k);
+    void *st = sl__wstate(k);
     actual = ops->next_end(w, st);
     if (actual != t) { /* the key's earliest end moved later: reorder, emit nothing yet */
       sl__heap_set(h, &w->keys, slot, actual);
@@ -7516,7 +8106,7 @@ static void sl__expire_due(sl_window *w) {
     sl__wkey *k = sl__keytab_slot(&w->keys, slot);
     int64_t due = k->last_seen + ttl;
     if (sl__wops(w)->emits) {
-      int64_t end = sl__wops(w)->next_end(w, sl__wstate(w, k)); /* > watermark: closing is done */
+      int64_t end = sl__wops(w)->next_end(w, sl__wstate(k)); /* > watermark: closing is done */
       if (end != SL__NO_END && end > due) due = end;
     }
     if (due > w->watermark)
@@ -7539,14 +8129,15 @@ void sl__window_unready(sl_window *w) {
   sl__free(&w->obj.mem, w->q, w->q_cap * w->q_rec);
   w->q = NULL;
   w->q_cap = w->q_n = w->q_head = 0;
+  w->hint = NULL;
   w->ready = 0;
 }
 
 sl_status sl__window_ready(sl_window *w) {
-  size_t slot_size = sizeof(sl__wkey) + w->key_room + w->state_size;
   sl_status st;
   if (w->ready) return SL_OK;
-  st = sl__keytab_init(&w->keys, &w->obj.mem, (size_t)w->obj.param[SL__WP_KEY_CAP].i, slot_size);
+  st = sl__keytab_init(&w->keys, &w->obj.mem, (size_t)w->obj.param[SL__WP_KEY_CAP].i, w->slot_size,
+                       sizeof(sl__wkey) + w->state_size);
   if (st == SL_OK && sl__wops(w)->emits) {
     w->q_rec = sl__queue_rec_size(w);
     w->q = (uint8_t *)sl__alloc_array(&w->obj.mem, (size_t)w->obj.param[SL__WP_QUEUE_CAP].i, w->q_rec);
@@ -7580,24 +8171,11 @@ static sl_status sl__heaps_room(sl_window *w) {
 
 /* The slot of the event's key, created when new (evicting at the cap). */
 static sl_status sl__key_slot(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, uint32_t *slot) {
-  uint64_t hash;
+  uint64_t hash = sl__key_hash(id, bytes != NULL);
   sl__wkey *k;
   sl_status st;
-  if (!bytes && w->last_slot < w->keys.hw) { /* the same integer key again: no hashing */
-    k = sl__keytab_slot(&w->keys, w->last_slot);
-    if (k->live && k->key_len == 0 && k->id == id) {
-      *slot = w->last_slot;
-      if (ts > k->last_seen) k->last_seen = ts;
-      return SL_OK;
-    }
-  }
-  hash = bytes ? sl__key_hash_bytes(id) : sl__key_hash_int(id);
   *slot = sl__keytab_find(&w->keys, hash, id, bytes, len);
-  if (*slot != SL__NOPOS) {
-    k = sl__keytab_slot(&w->keys, *slot);
-    if (ts > k->last_seen) k->last_seen = ts;
-    return SL_OK;
-  }
+  if (*slot != SL__NOPOS) return SL_OK;
   if (w->keys.n_live >= (size_t)w->obj.param[SL__WP_KEY_CAP].i) {
     if (w->obj.param[SL__WP_KEY_FULL].i == SL__KEY_FULL_REFUSE)
       return sl__fail(&w->obj, SL_EFULL, "key_cap (%l) keys held and key_full is refuse",
@@ -7612,42 +8190,57 @@ static sl_status sl__key_slot(sl_window *w, uint64_t id, const void *bytes, size
   k->id = id;
   k->key_len = (uint16_t)(bytes ? len : 0);
   k->last_seen = ts;
-  if (bytes) SL__MEMCPY(k + 1, bytes, len);
+  if (bytes) SL__MEMCPY(sl__key_bytes(&w->keys, k), bytes, len);
   return SL_OK;
 }
 
-sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x) {
-  const sl__window_ops *ops = sl__wops(w);
-  sl__wkey *k;
-  uint32_t slot;
-  sl_status st;
-  if (!w->ready && (st = sl__window_ready(w)) != SL_OK) return sl__fail(&w->obj, st, "no memory for the key table");
-  w->obj.started = 1;
-  if (ts < w->watermark) {
-    w->n_late++;
-    if (w->on_late) {
-      sl_window_key kv;
-      kv.id = id;
-      kv.bytes = bytes;
-      kv.len = bytes ? len : 0;
-      w->on_late(&kv, ts, x, w->watermark, w->user);
-    }
-    return sl__fail(&w->obj, SL_ELATE, "timestamp %l is behind the watermark %l", ts, w->watermark);
+/* Refuses a late event: counted, reported to on_late. */
+static sl_status sl__late(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x) {
+  w->n_late++;
+  if (w->on_late) {
+    sl_window_key kv;
+    kv.id = id;
+    kv.bytes = bytes;
+    kv.len = bytes ? len : 0;
+    w->on_late(&kv, ts, x, w->watermark, w->user);
   }
-  if (w->backlog || w->flushing) {
+  return sl__fail(&w->obj, SL_ELATE, "timestamp %l is behind the watermark %l", ts, w->watermark);
+}
+
+/* 1 when the watermark has reached a window end or a TTL deadline. */
+static int sl__due(const sl_window *w) {
+  const sl__heap *c = &w->heap[SL__HEAP_CLOSE], *t = &w->heap[SL__HEAP_TTL];
+  return (c->n && c->e[0].t <= w->watermark) || (t->n && t->e[0].t <= w->watermark);
+}
+
+sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t len, int64_t ts, double x) {
+  sl__wkey *k = w->hint;
+  uint32_t slot = w->hint_slot;
+  sl_status st;
+  int r;
+  if (SL__UNLIKELY(!w->ready) && (st = sl__window_ready(w)) != SL_OK)
+    return sl__fail(&w->obj, st, "no memory for the key table");
+  w->obj.started = 1;
+  if (SL__UNLIKELY(ts < w->watermark)) return sl__late(w, id, bytes, len, ts, x);
+  if (SL__UNLIKELY(w->backlog | w->flushing)) {
     st = sl__close_due(w);
     if (w->backlog || w->flushing)
       return sl__fail(&w->obj, st, "closed windows wait for %s", st == SL_EFULL ? "sl_window_poll" : "the callback");
   }
-  if ((st = sl__key_slot(w, id, bytes, len, ts, &slot)) != SL_OK) return st;
-  w->last_slot = slot;
-  k = sl__keytab_slot(&w->keys, slot);
-  if ((st = ops->add(w, k, sl__wstate(w, k), ts, x)) != SL_OK)
-    return sl__fail(&w->obj, st, "the key's window slots are full");
-  if (ops->emits) {
-    int64_t end = ops->next_end(w, sl__wstate(w, k));
-    if (k->heap_pos[SL__HEAP_CLOSE] == SL__NOPOS || end < k->heap_t[SL__HEAP_CLOSE])
-      sl__heap_set(&w->heap[SL__HEAP_CLOSE], &w->keys, slot, end);
+  /* The hint: the same integer key as the push before (no hashing). */
+  if (bytes || !k || k->id != id || !k->live || k->key_len) {
+    if ((st = sl__key_slot(w, id, bytes, len, ts, &slot)) != SL_OK) return st;
+    k = sl__keytab_slot(&w->keys, slot);
+    w->hint = k;
+    w->hint_slot = slot;
+  }
+  r = w->add(w, k, sl__wstate(k), ts, x);
+  if (SL__UNLIKELY(r < 0)) return sl__fail(&w->obj, (sl_status)r, "the key's window slots are full");
+  if (ts > k->last_seen) k->last_seen = ts;
+  if (r) { /* the key's earliest window may end sooner: refile it in the close heap */
+    sl__heap *h = &w->heap[SL__HEAP_CLOSE];
+    int64_t end = sl__wops(w)->next_end(w, sl__wstate(k));
+    if (k->heap_pos[SL__HEAP_CLOSE] == SL__NOPOS || end < sl__heap_time(h, k)) sl__heap_set(h, &w->keys, slot, end);
   }
   if (w->obj.param[SL__WP_TTL].i > 0 && k->heap_pos[SL__HEAP_TTL] == SL__NOPOS)
     sl__heap_set(&w->heap[SL__HEAP_TTL], &w->keys, slot, k->last_seen + w->obj.param[SL__WP_TTL].i);
@@ -7655,12 +8248,42 @@ sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t l
   if (ts > w->newest) {
     w->newest = ts;
     w->watermark = ts - w->obj.param[SL__WP_LATENESS].i;
-    if (!ops->emits && w->obj.param[SL__WP_TTL].i == 0) return SL_OK; /* nothing closes, nothing expires */
-    st = sl__window_drain(w);
-    if (st == SL_ECALLBACK) return sl__fail(&w->obj, st, "on_window stopped the delivery");
+    if (sl__due(w) && (st = sl__window_drain(w)) == SL_ECALLBACK)
+      return sl__fail(&w->obj, st, "on_window stopped the delivery");
   }
   return SL_OK;
 }
+
+/* push_many's lookahead. With many keys a push waits on memory: the table
+ * entry, then the key's slot. While event i is added, the table entry of
+ * event i + 2 * SL__AHEAD and the slot of event i + SL__AHEAD (found by tag
+ * alone, not verified: it is only a hint to the cache) are fetched, so the
+ * misses of several events overlap. */
+#define SL__AHEAD 8
+/* Below this many keys the table and slots stay in cache: no lookahead. */
+#define SL__AHEAD_MIN_KEYS 16384
+
+int sl__window_lookahead_pays(const sl_window *w) { return w->ready && w->keys.n_live >= SL__AHEAD_MIN_KEYS; }
+
+void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i) {
+  const sl__keytab *t = &w->keys;
+  if (i + 2 * SL__AHEAD < n) SL__PREFETCH(sl__keytab_home(t, sl__key_hash(keys[i + 2 * SL__AHEAD], 0)));
+  if (i + SL__AHEAD < n) {
+    uint64_t h = sl__key_hash(keys[i + SL__AHEAD], 0);
+    size_t mask = t->tab_cap - 1, j = (size_t)h & mask;
+    const sl__keyent *e;
+    for (e = &t->tab[j]; e->slot && e->tag != (uint32_t)(h >> 32); e = &t->tab[j = (j + 1) & mask]) {
+    }
+    if (e->slot) {
+      const uint8_t *k = (const uint8_t *)sl__keytab_slot(t, e->slot - 1);
+      SL__PREFETCH(k);
+      SL__PREFETCH(k + 64);
+    }
+  }
+}
+
+#undef SL__AHEAD
+#undef SL__AHEAD_MIN_KEYS
 #line 1 "lib/window/hopping.c"
 /* Hopping windows: [k * slide, k * slide + size); an event belongs to about
  * size / slide of them. The logic is aligned.c's. */
@@ -7678,27 +8301,54 @@ static sl_status sl__hopping_build(sl__object **out, const sl__pval *params, sl_
   return sl__window_build(out, &sl__hopping_kind, params, r, a);
 }
 
-const sl__kind sl__hopping_kind = SL__WINDOW_KIND(SL_WINDOW_HOPPING, "hopping", sl__hopping_params, sl__hopping_build, &sl__aligned_ops);
+const sl__kind sl__hopping_kind = SL__WINDOW_KIND(SL_WINDOW_HOPPING, "hopping", sl__hopping_params, sl__hopping_build, &sl__hopping_ops);
 #line 1 "lib/window/keytable.c"
 /* The key table: open addressing with linear probing over (tag, slot)
  * entries, at most half full, deletion by backward shift (no tombstones).
- * Per-key slots live in chunks of up to 256 slots and 1 MiB (at least one
- * slot), allocated when a new key finds no free slot; freed slots are
- * reused last-in first-out. */
+ * Per-key slots live in chunks of a power of two slots, up to 256 and 1 MiB
+ * (at least one slot), allocated when a new key finds no free slot; freed
+ * slots are reused last-in first-out. A slot's hash is recomputed from its
+ * key when needed (growing, removing) rather than stored. */
 /* #include "lib/window/window_impl.h": pasted above */
-/* #include "lib/core/rng.h": pasted above */
 
-#define SL__CHUNK_SLOTS 256
+#define SL__CHUNK_SHIFT 8
 #define SL__CHUNK_BYTES ((size_t)1 << 20)
+#define SL__SLOT_ALIGN 64
 
-uint64_t sl__key_hash_int(uint64_t key) { return sl__mix64(key ^ 0x5bd1e9955bd1e995ull); }
-uint64_t sl__key_hash_bytes(uint64_t id) { return sl__mix64(id ^ 0x27d4eb2f165667c5ull); }
+static uint64_t sl__slot_hash(const sl__keytab *t, uint32_t s) {
+  const sl__wkey *k = sl__keytab_slot(t, s);
+  return sl__key_hash(k->id, k->key_len != 0);
+}
 
-sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size) {
+/* Chunk blocks carry SL__SLOT_ALIGN spare bytes: the slots start at the
+ * first aligned address past a pointer to the block as allocated (blocks
+ * are at least 8-byte aligned, so that pointer and the padding fit). */
+static size_t sl__chunk_bytes(const sl__keytab *t) { return t->chunk_slots * t->slot_size + SL__SLOT_ALIGN; }
+
+static uint8_t *sl__chunk_new(sl__keytab *t, sl__mem *m) {
+  uint8_t *raw = (uint8_t *)sl__alloc(m, sl__chunk_bytes(t)), *base;
+  if (!raw) return NULL;
+  base = raw + sizeof raw;
+  base += (SL__SLOT_ALIGN - (uintptr_t)base % SL__SLOT_ALIGN) % SL__SLOT_ALIGN;
+  SL__MEMCPY(base - sizeof raw, &raw, sizeof raw);
+  return base;
+}
+
+static void sl__chunk_free(sl__keytab *t, sl__mem *m, uint8_t *base) {
+  uint8_t *raw;
+  SL__MEMCPY(&raw, base - sizeof raw, sizeof raw);
+  sl__free(m, raw, sl__chunk_bytes(t));
+}
+
+sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot_size, size_t key_off) {
   SL__MEMSET(t, 0, sizeof *t);
   t->slot_size = slot_size;
-  t->chunk_slots = key_cap < SL__CHUNK_SLOTS ? key_cap : SL__CHUNK_SLOTS;
-  if (t->chunk_slots * slot_size > SL__CHUNK_BYTES) t->chunk_slots = SL__CHUNK_BYTES / slot_size ? SL__CHUNK_BYTES / slot_size : 1;
+  t->key_off = key_off;
+  t->chunk_shift = SL__CHUNK_SHIFT;
+  while (t->chunk_shift && (((size_t)1 << t->chunk_shift) > key_cap ||
+                            ((size_t)1 << t->chunk_shift) * slot_size > SL__CHUNK_BYTES))
+    t->chunk_shift--;
+  t->chunk_slots = (size_t)1 << t->chunk_shift;
   t->max_chunks = (key_cap + t->chunk_slots - 1) / t->chunk_slots;
   t->free_head = SL__NOPOS;
   t->chunks = (uint8_t **)sl__alloc_array(m, t->max_chunks, sizeof *t->chunks);
@@ -7711,27 +8361,11 @@ sl_status sl__keytab_init(sl__keytab *t, sl__mem *m, size_t key_cap, size_t slot
 void sl__keytab_free(sl__keytab *t, sl__mem *m) {
   size_t i;
   if (t->chunks) {
-    for (i = 0; i < t->n_chunks; i++) sl__free(m, t->chunks[i], t->chunk_slots * t->slot_size);
+    for (i = 0; i < t->n_chunks; i++) sl__chunk_free(t, m, t->chunks[i]);
     sl__free(m, t->chunks, t->max_chunks * sizeof *t->chunks);
   }
   sl__free(m, t->tab, t->tab_cap * sizeof *t->tab);
   SL__MEMSET(t, 0, sizeof *t);
-}
-
-static int sl__key_equal(const sl__keytab *t, uint32_t s, uint64_t id, const void *bytes, size_t len) {
-  const sl__wkey *k = sl__keytab_slot(t, s);
-  if (k->id != id || k->key_len != (bytes ? len : 0)) return 0;
-  return !bytes || SL__MEMCMP(k + 1, bytes, len) == 0;
-}
-
-uint32_t sl__keytab_find(const sl__keytab *t, uint64_t hash, uint64_t id, const void *bytes, size_t len) {
-  size_t mask = t->tab_cap - 1, i = (size_t)hash & mask;
-  uint32_t tag = (uint32_t)(hash >> 32);
-  for (;; i = (i + 1) & mask) {
-    const sl__keyent *e = &t->tab[i];
-    if (!e->slot) return SL__NOPOS;
-    if (e->tag == tag && sl__key_equal(t, e->slot - 1, id, bytes, len)) return e->slot - 1;
-  }
 }
 
 static void sl__tab_put(sl__keyent *tab, size_t cap, uint64_t hash, uint32_t slot) {
@@ -7749,7 +8383,7 @@ static sl_status sl__tab_grow(sl__keytab *t, sl__mem *m) {
   nt = (sl__keyent *)sl__alloc_array(m, cap, sizeof *nt);
   if (!nt) return SL_ENOMEM;
   for (i = 0; i < t->tab_cap; i++)
-    if (t->tab[i].slot) sl__tab_put(nt, cap, sl__keytab_slot(t, t->tab[i].slot - 1)->hash, t->tab[i].slot - 1);
+    if (t->tab[i].slot) sl__tab_put(nt, cap, sl__slot_hash(t, t->tab[i].slot - 1), t->tab[i].slot - 1);
   sl__free(m, t->tab, t->tab_cap * sizeof *t->tab);
   t->tab = nt;
   t->tab_cap = cap;
@@ -7760,7 +8394,7 @@ sl_status sl__keytab_reserve(sl__keytab *t, sl__mem *m, size_t hw) {
   while (t->n_chunks * t->chunk_slots < hw) {
     uint8_t *c;
     if (t->n_chunks == t->max_chunks) return SL_EFULL;
-    c = (uint8_t *)sl__alloc_array(m, t->chunk_slots, t->slot_size);
+    c = sl__chunk_new(t, m);
     if (!c) return SL_ENOMEM;
     t->chunks[t->n_chunks++] = c;
   }
@@ -7781,7 +8415,6 @@ sl_status sl__keytab_insert(sl__keytab *t, sl__mem *m, uint64_t hash, uint32_t *
   }
   k = sl__keytab_slot(t, s);
   SL__MEMSET(k, 0, t->slot_size);
-  k->hash = hash;
   k->live = 1;
   k->heap_pos[0] = k->heap_pos[1] = SL__NOPOS;
   sl__tab_put(t->tab, t->tab_cap, hash, s);
@@ -7793,19 +8426,19 @@ sl_status sl__keytab_insert(sl__keytab *t, sl__mem *m, uint64_t hash, uint32_t *
 sl_status sl__keytab_enter(sl__keytab *t, sl__mem *m, uint32_t slot) {
   sl_status st = sl__tab_grow(t, m);
   if (st != SL_OK) return st;
-  sl__tab_put(t->tab, t->tab_cap, sl__keytab_slot(t, slot)->hash, slot);
+  sl__tab_put(t->tab, t->tab_cap, sl__slot_hash(t, slot), slot);
   t->n_live++;
   return SL_OK;
 }
 
 void sl__keytab_remove(sl__keytab *t, uint32_t slot) {
   sl__wkey *k = sl__keytab_slot(t, slot);
-  size_t mask = t->tab_cap - 1, i = (size_t)k->hash & mask, j;
+  size_t mask = t->tab_cap - 1, i = (size_t)sl__slot_hash(t, slot) & mask, j;
   while (t->tab[i].slot != slot + 1) i = (i + 1) & mask;
   /* Backward shift: pull later entries of the probe run into the hole when
    * their home position is not after the hole. */
   for (j = (i + 1) & mask; t->tab[j].slot; j = (j + 1) & mask) {
-    size_t home = (size_t)sl__keytab_slot(t, t->tab[j].slot - 1)->hash & mask;
+    size_t home = (size_t)sl__slot_hash(t, t->tab[j].slot - 1) & mask;
     if (((j - home) & mask) >= ((j - i) & mask)) {
       t->tab[i] = t->tab[j];
       i = j;
@@ -7835,7 +8468,8 @@ uint32_t sl__keytab_victim(sl__keytab *t) {
   return best;
 }
 #undef SL__CHUNK_BYTES
-#undef SL__CHUNK_SLOTS
+#undef SL__CHUNK_SHIFT
+#undef SL__SLOT_ALIGN
 #line 1 "lib/window/mondeque.c"
 /* Monotonic deque for sliding min / max with removal: a subsequence of the
  * key's events in timestamp order whose values strictly decrease (max) or
@@ -7949,9 +8583,11 @@ double sl__window_stat(const sl__object *o, size_t i) {
 
 typedef struct sl__ringst {
   uint32_t head, n, seq, pad_;
-  sl__deque dq[2]; /* 0: min, 1: max */
 } sl__ringst;
 
+/* State layout: the counters, the aggregates (their count and sum in the
+ * slot's first cache line), the min and max deques' counters, the ring of
+ * `cap` events, then each deque's buffer of `cap` events when asked. */
 static int sl__is_sliding(const sl_window *w) { return w->obj.kind->id == SL_WINDOW_SLIDING; }
 static uint32_t sl__ring_cap(const sl_window *w) {
   return (uint32_t)w->obj.param[sl__is_sliding(w) ? SL__WP_KIND1 : SL__WP_KIND0].i;
@@ -7959,9 +8595,12 @@ static uint32_t sl__ring_cap(const sl_window *w) {
 static int sl__has_dq(const sl_window *w, int i) {
   return (w->aggs & (i ? SL_WINDOW_AGG_MAX : SL_WINDOW_AGG_MIN)) != 0;
 }
-static sl__agg *sl__ring_agg(void *st) { return (sl__agg *)((uint8_t *)st + sizeof(sl__ringst)); }
+static sl__agg *sl__ring_agg(const void *st) { return (sl__agg *)((uint8_t *)st + sizeof(sl__ringst)); }
+static sl__deque *sl__ring_dq(const sl_window *w, const void *st) {
+  return (sl__deque *)((uint8_t *)st + sizeof(sl__ringst) + w->agg_size);
+}
 static sl__ev *sl__ring_buf(const sl_window *w, const void *st) {
-  return (sl__ev *)((uint8_t *)st + sizeof(sl__ringst) + w->agg_size);
+  return (sl__ev *)((uint8_t *)st + sizeof(sl__ringst) + w->agg_size + 2 * sizeof(sl__deque));
 }
 static sl__ev *sl__dq_buf(const sl_window *w, const void *st, int i) {
   uint32_t cap = sl__ring_cap(w);
@@ -7970,7 +8609,8 @@ static sl__ev *sl__dq_buf(const sl_window *w, const void *st, int i) {
 
 static size_t sl__ring_state_size(const sl_window *w) {
   size_t cap = sl__ring_cap(w);
-  return sizeof(sl__ringst) + w->agg_size + cap * sizeof(sl__ev) * (1 + (size_t)sl__has_dq(w, 0) + (size_t)sl__has_dq(w, 1));
+  return sizeof(sl__ringst) + w->agg_size + 2 * sizeof(sl__deque) +
+         cap * sizeof(sl__ev) * (1 + (size_t)sl__has_dq(w, 0) + (size_t)sl__has_dq(w, 1));
 }
 
 static uint32_t sl__ri(const sl__ringst *r, uint32_t cap, uint32_t i) {
@@ -7978,30 +8618,56 @@ static uint32_t sl__ri(const sl__ringst *r, uint32_t cap, uint32_t i) {
   return j >= cap ? j - cap : j;
 }
 
-static void sl__ring_pop(sl_window *w, sl__ringst *r, sl__ev *buf, uint32_t cap) {
+/* The ring kinds' aggregates never track min / max / first / last (the
+ * deques and the ring give those): `need` without SL__NEED_MINMAX, which
+ * here means "keep the deques". */
+#define SL__RING_AGG_NEED(need) ((need) & ~(SL__NEED_MINMAX | SL__NEED_ENDS))
+
+SL__INLINE void sl__ring_pop(sl_window *w, sl__ringst *r, sl__ev *buf, uint32_t cap, unsigned need) {
   const sl__ev *e = &buf[r->head];
   int i;
-  sl__agg_remove(w, sl__ring_agg(r), e->t, (double)e->v);
-  for (i = 0; i < 2; i++)
-    if (sl__has_dq(w, i)) sl__deque_leave(&r->dq[i], sl__dq_buf(w, r, i), cap, e->seq);
+  sl__agg_remove_t(w, sl__ring_agg(r), e->t, (double)e->v, SL__RING_AGG_NEED(need));
+  if (need & SL__NEED_MINMAX)
+    for (i = 0; i < 2; i++)
+      if (sl__has_dq(w, i)) sl__deque_leave(&sl__ring_dq(w, r)[i], sl__dq_buf(w, r, i), cap, e->seq);
   r->head = r->head + 1 == cap ? 0 : r->head + 1;
   r->n--;
 }
 
-static sl_status sl__ring_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+/* Every event leaves at once (a sliding key idle for longer than `size`):
+ * the state sequential pops would leave, without reading the events. */
+SL__INLINE void sl__ring_clear(sl_window *w, sl__ringst *r, unsigned need) {
+  sl__deque *dq = sl__ring_dq(w, r);
+  if (SL__RING_AGG_NEED(need))
+    sl__agg_reset(w, sl__ring_agg(r));
+  else
+    sl__ring_agg(r)->n = sl__ring_agg(r)->sum = 0.0;
+  if (need & SL__NEED_MINMAX) dq[0].n = dq[1].n = 0;
+  r->n = 0;
+}
+
+/* The add of both ring kinds, compiled per kind (`sliding`) and per
+ * aggregate class (`need`: w->need, or 0 for count / sum / mean / first /
+ * last / rate masks). */
+SL__INLINE int sl__ring_add_t(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x, unsigned need, int sliding) {
   sl__ringst *r = (sl__ringst *)st;
   sl__ev *buf = sl__ring_buf(w, st), e;
-  uint32_t cap = sl__ring_cap(w), lo = 0, hi, i;
+  uint32_t cap = (uint32_t)w->obj.param[sliding ? SL__WP_KIND1 : SL__WP_KIND0].i, lo, hi, i;
   int d;
   e.t = ts;
   e.v = (sl_real)x;
-  if (sl__is_sliding(w)) {
-    int64_t cutoff = k->last_seen - w->obj.param[SL__WP_KIND0].i;
-    if (ts <= cutoff) return SL_OK; /* already outside the key's window */
-    while (r->n && buf[r->head].t <= cutoff) sl__ring_pop(w, r, buf, cap);
+  if (sliding) {
+    int64_t cutoff = (ts > k->last_seen ? ts : k->last_seen) - w->obj.param[SL__WP_KIND0].i;
+    if (ts <= cutoff) return 0; /* already outside the key's window */
+    if (r->n && k->last_seen <= cutoff) /* every event is at or before last_seen */
+      sl__ring_clear(w, r, need);
+    else
+      while (r->n && buf[r->head].t <= cutoff) sl__ring_pop(w, r, buf, cap, need);
   }
-  hi = r->n;
-  if (r->n && buf[sl__ri(r, cap, r->n - 1)].t > ts) {
+  lo = r->n;
+  if (r->n && buf[sl__ri(r, cap, r->n - 1)].t > ts) { /* out of order: after every event with t <= ts */
+    lo = 0;
+    hi = r->n;
     while (lo < hi) {
       uint32_t mid = lo + (hi - lo) / 2;
       if (buf[sl__ri(r, cap, mid)].t <= ts)
@@ -8009,27 +8675,32 @@ static sl_status sl__ring_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, d
       else
         hi = mid;
     }
-  } else {
-    lo = r->n;
   }
   if (r->n == cap) {
-    if (lo == 0) { /* older than every event kept */
-      if (sl__is_sliding(w)) w->n_events_dropped++;
-      return SL_OK;
-    }
-    if (sl__is_sliding(w)) w->n_events_dropped++;
-    sl__ring_pop(w, r, buf, cap);
+    if (sliding) w->n_events_dropped++;
+    if (lo == 0) return 0; /* older than every event kept */
+    sl__ring_pop(w, r, buf, cap, need);
     lo--;
   }
   for (i = r->n; i > lo; i--) buf[sl__ri(r, cap, i)] = buf[sl__ri(r, cap, i - 1)];
   e.seq = r->seq++;
   buf[sl__ri(r, cap, lo)] = e;
   r->n++;
-  sl__agg_add(w, sl__ring_agg(r), ts, (double)e.v);
-  for (d = 0; d < 2; d++)
-    if (sl__has_dq(w, d)) sl__deque_offer(&r->dq[d], sl__dq_buf(w, r, d), cap, &e, d);
-  return SL_OK;
+  sl__agg_add_t(w, sl__ring_agg(r), ts, (double)e.v, SL__RING_AGG_NEED(need));
+  if (need & SL__NEED_MINMAX)
+    for (d = 0; d < 2; d++)
+      if (sl__has_dq(w, d)) sl__deque_offer(&sl__ring_dq(w, r)[d], sl__dq_buf(w, r, d), cap, &e, d);
+  return 0;
 }
+
+#define SL__RING_ADD(name, need, sliding)                                             \
+  static int name(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {        \
+    return sl__ring_add_t(w, k, st, ts, x, need, sliding);                            \
+  }
+SL__RING_ADD(sl__sliding_add, w->need, 1)
+SL__RING_ADD(sl__sliding_add_sums, 0, 1)
+SL__RING_ADD(sl__count_add, w->need, 0)
+SL__RING_ADD(sl__count_add_sums, 0, 0)
 
 static void sl__ring_query(const sl_window *w, const sl__wkey *k, const void *st, double *out) {
   const sl__ringst *r = (const sl__ringst *)st;
@@ -8038,9 +8709,9 @@ static void sl__ring_query(const sl_window *w, const sl__wkey *k, const void *st
   const int *pos = w->pos;
   int sliding = sl__is_sliding(w);
   (void)k;
-  sl__agg_out(w, sl__ring_agg((void *)st), sliding ? (double)w->obj.param[SL__WP_KIND0].i : 0.0, out);
-  if (w->aggs & SL_WINDOW_AGG_MIN) out[pos[5]] = (double)sl__deque_front(&r->dq[0], sl__dq_buf(w, st, 0))->v;
-  if (w->aggs & SL_WINDOW_AGG_MAX) out[pos[6]] = (double)sl__deque_front(&r->dq[1], sl__dq_buf(w, st, 1))->v;
+  sl__agg_out(w, sl__ring_agg(st), sliding ? (double)w->obj.param[SL__WP_KIND0].i : 0.0, out);
+  if (w->aggs & SL_WINDOW_AGG_MIN) out[pos[5]] = (double)sl__deque_front(&sl__ring_dq(w, st)[0], sl__dq_buf(w, st, 0))->v;
+  if (w->aggs & SL_WINDOW_AGG_MAX) out[pos[6]] = (double)sl__deque_front(&sl__ring_dq(w, st)[1], sl__dq_buf(w, st, 1))->v;
   if (w->aggs & SL_WINDOW_AGG_FIRST) out[pos[7]] = (double)front->v;
   if (w->aggs & SL_WINDOW_AGG_LAST) out[pos[8]] = (double)back->v;
   if ((w->aggs & SL_WINDOW_AGG_RATE) && !sliding) /* count: events per second between the first and last */
@@ -8074,10 +8745,10 @@ static void sl__ring_save(const sl_window *w, const void *st, sl__writer *wr) {
   int d;
   sl__put_u32(wr, r->seq);
   sl__put_u32(wr, r->n);
-  sl__agg_save(w, sl__ring_agg((void *)st), wr);
+  sl__agg_save(w, sl__ring_agg(st), wr);
   for (i = 0; i < r->n; i++) sl__put_ev(wr, &sl__ring_buf(w, st)[sl__ri(r, cap, i)]);
   for (d = 0; d < 2; d++) {
-    const sl__deque *q = &r->dq[d];
+    const sl__deque *q = &sl__ring_dq(w, st)[d];
     if (!sl__has_dq(w, d)) continue;
     sl__put_u32(wr, q->n);
     for (i = 0; i < q->n; i++) {
@@ -8102,7 +8773,7 @@ static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
     sl__expect(rd, i == 0 || buf[i].t >= buf[i - 1].t);
   }
   for (d = 0; d < 2 && rd->st == SL_OK; d++) {
-    sl__deque *q = &r->dq[d];
+    sl__deque *q = &sl__ring_dq(w, st)[d];
     sl__ev *qb = sl__dq_buf(w, st, d);
     if (!sl__has_dq(w, d)) continue;
     q->n = sl__get_u32(rd);
@@ -8114,8 +8785,12 @@ static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
   }
 }
 
-const sl__window_ops sl__ring_ops = {0,    sl__ring_state_size, sl__ring_add,  NULL,         NULL,
-                                     sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load};
+const sl__window_ops sl__sliding_ops = {0,    sl__ring_state_size, sl__sliding_add, sl__sliding_add_sums, NULL, NULL,
+                                        sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load};
+const sl__window_ops sl__count_ops = {0,    sl__ring_state_size, sl__count_add, sl__count_add_sums, NULL, NULL,
+                                      sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load};
+#undef SL__RING_ADD
+#undef SL__RING_AGG_NEED
 #line 1 "lib/window/session.c"
 /* Session windows (Flink): an event at t stands for [t, t + gap); sessions
  * that overlap merge, so a session is [first ts, last ts + gap) and an
@@ -8137,7 +8812,7 @@ static sl__agg *sl__se_agg(const sl_window *w, void *st, size_t i) {
 
 static size_t sl__se_state_size(const sl_window *w) { return sizeof(sl__sest) + sl__se_cap(w) * w->agg_size; }
 
-static sl_status sl__se_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
+static int sl__se_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, double x) {
   sl__sest *s = (sl__sest *)st;
   int64_t gap = sl__gap(w);
   size_t a = 0, b, i;
@@ -8158,7 +8833,7 @@ static sl_status sl__se_add(sl_window *w, sl__wkey *k, void *st, int64_t ts, dou
     SL__MEMMOVE(sl__se_agg(w, st, a + 1), sl__se_agg(w, st, b), (s->n - b) * w->agg_size);
     s->n -= (uint32_t)(b - a - 1);
   }
-  return SL_OK;
+  return a == 0; /* the earliest session may be new */
 }
 
 static int64_t sl__se_next_end(const sl_window *w, const void *st) {
@@ -8201,7 +8876,7 @@ static void sl__se_load(const sl_window *w, void *st, sl__reader *r) {
   }
 }
 
-static const sl__window_ops sl__se_ops = {1,           sl__se_state_size, sl__se_add,  sl__se_next_end, sl__se_close_first,
+static const sl__window_ops sl__se_ops = {1,           sl__se_state_size, sl__se_add,  NULL, sl__se_next_end, sl__se_close_first,
                                           sl__se_n_open, NULL,            sl__se_save, sl__se_load};
 
 static const sl_param_info sl__session_params[] = {
@@ -8289,7 +8964,7 @@ static sl_status sl__sliding_build(sl__object **out, const sl__pval *params, sl_
   return sl__window_build(out, &sl__sliding_kind, params, r, a);
 }
 
-const sl__kind sl__sliding_kind = SL__WINDOW_KIND(SL_WINDOW_SLIDING, "sliding", sl__sliding_params, sl__sliding_build, &sl__ring_ops);
+const sl__kind sl__sliding_kind = SL__WINDOW_KIND(SL_WINDOW_SLIDING, "sliding", sl__sliding_params, sl__sliding_build, &sl__sliding_ops);
 #line 1 "lib/window/timeheap.c"
 /* Indexed binary min-heap of (time, slot): a key is in a heap at most once
  * and its slot header remembers where, so its entry can move or leave in
@@ -8323,7 +8998,6 @@ static void sl__place(sl__heap *h, const sl__keytab *kt, size_t i, sl__heapent e
   sl__wkey *k = sl__keytab_slot(kt, e.slot);
   h->e[i] = e;
   k->heap_pos[h->which] = (uint32_t)i;
-  k->heap_t[h->which] = e.t;
 }
 
 static void sl__sift(sl__heap *h, const sl__keytab *kt, size_t i) {
@@ -8377,7 +9051,7 @@ static sl_status sl__tumbling_build(sl__object **out, const sl__pval *params, sl
   return sl__window_build(out, &sl__tumbling_kind, params, r, a);
 }
 
-const sl__kind sl__tumbling_kind = SL__WINDOW_KIND(SL_WINDOW_TUMBLING, "tumbling", sl__tumbling_params, sl__tumbling_build, &sl__aligned_ops);
+const sl__kind sl__tumbling_kind = SL__WINDOW_KIND(SL_WINDOW_TUMBLING, "tumbling", sl__tumbling_params, sl__tumbling_build, &sl__tumbling_ops);
 #line 1 "lib/window/window.c"
 /* sl_window dispatch: the kind array, construction, save / load, and the
  * public calls with their argument checks. Event-time work is eventtime.c's. */
@@ -8430,8 +9104,21 @@ static void sl__q_name(char *out, double q) {
   out[n] = '\0';
 }
 
+/* What the aggregate states must track for this mask and kind (SL__NEED_*). */
+static unsigned sl__window_need(const sl_window *w) {
+  unsigned a = w->aggs, need = 0;
+  if (a & (SL_WINDOW_AGG_VAR | SL_WINDOW_AGG_STD)) need |= SL__NEED_M2;
+  if (a & SL_WINDOW_AGG_EWMA) need |= SL__NEED_EWMA;
+  if (a & SL_WINDOW_AGG_QUANTILE) need |= SL__NEED_QUANT;
+  if (a & (SL_WINDOW_AGG_MIN | SL_WINDOW_AGG_MAX)) need |= SL__NEED_MINMAX; /* ring kinds: their deques */
+  if (sl__wops(w)->emits && (a & (SL_WINDOW_AGG_FIRST | SL_WINDOW_AGG_LAST))) need |= SL__NEED_ENDS;
+  if (w->obj.kind->id == SL_WINDOW_SESSION) need |= SL__NEED_ENDS; /* a session's extent */
+  return need;
+}
+
 void sl__window_layout(sl_window *w) {
   const sl__pval *p = w->obj.param;
+  const sl__window_ops *ops = sl__wops(w);
   size_t n = 0;
   int b;
   w->aggs = (unsigned)p[SL__WP_AGGREGATES].i;
@@ -8447,7 +9134,10 @@ void sl__window_layout(sl_window *w) {
   sl__sketch_config(&w->sk, p[SL__WP_Q_ACCURACY].d, p[SL__WP_Q_MIN].d, p[SL__WP_Q_MAX].d);
   w->agg_size = sizeof(sl__agg) + ((w->aggs & SL_WINDOW_AGG_QUANTILE) ? ((size_t)w->sk.m * 4 + 7) / 8 * 8 : 0);
   w->key_room = ((size_t)p[SL__WP_KEY_BYTES_MAX].i + 7) / 8 * 8;
-  w->state_size = (sl__wops(w)->state_size(w) + 7) / 8 * 8;
+  w->state_size = (ops->state_size(w) + 7) / 8 * 8;
+  w->slot_size = (sizeof(sl__wkey) + w->state_size + w->key_room + 63) / 64 * 64;
+  w->need = sl__window_need(w);
+  w->add = w->need == 0 && ops->add_sums ? ops->add_sums : ops->add;
 }
 
 /* ---- construction, save, load -------------------------------------------------- */
@@ -8462,12 +9152,12 @@ static void sl__save_key(const sl_window *w, const sl__wkey *k, sl__writer *wr) 
   sl__put_u64(wr, k->id);
   sl__put_i64(wr, k->last_seen);
   sl__put_u16(wr, k->key_len);
-  sl__put_bytes(wr, k + 1, k->key_len);
+  sl__put_bytes(wr, sl__key_bytes(&w->keys, k), k->key_len);
   for (i = 0; i < 2; i++) {
     sl__put_u8(wr, k->heap_pos[i] != SL__NOPOS);
-    sl__put_i64(wr, k->heap_pos[i] != SL__NOPOS ? k->heap_t[i] : 0);
+    sl__put_i64(wr, k->heap_pos[i] != SL__NOPOS ? sl__heap_time(&w->heap[i], k) : 0);
   }
-  sl__wops(w)->save(w, sl__wstate_c(w, k), wr);
+  sl__wops(w)->save(w, sl__wstate_c(k), wr);
 }
 
 sl_status sl__window_save(const sl__object *o, sl__writer *wr) {
@@ -8514,28 +9204,30 @@ sl_status sl__window_save(const sl__object *o, sl__writer *wr) {
   return wr->st;
 }
 
-static void sl__load_key(sl_window *w, sl__wkey *k, sl__reader *r) {
+/* Reads a live key into slot `k`; `heap_t[i]` receives the time it is
+ * filed under in heap i, or SL__NO_END when it is not in that heap. */
+static void sl__load_key(sl_window *w, sl__wkey *k, sl__reader *r, int64_t heap_t[2]) {
+  uint8_t *kb = sl__key_bytes(&w->keys, k);
   int i;
   k->id = sl__get_u64(r);
   k->last_seen = sl__get_i64(r);
   k->key_len = sl__get_u16(r);
   if (!sl__expect(r, k->key_len <= w->obj.param[SL__WP_KEY_BYTES_MAX].i)) return;
-  sl__get_bytes(r, k + 1, k->key_len);
-  if (k->key_len) sl__expect(r, k->id == sl_hash_bytes(k + 1, k->key_len, 0));
-  k->hash = k->key_len ? sl__key_hash_bytes(k->id) : sl__key_hash_int(k->id);
+  sl__get_bytes(r, kb, k->key_len);
+  if (k->key_len) sl__expect(r, k->id == sl_hash_bytes(kb, k->key_len, 0));
   sl__expect(r, k->last_seen > -SL__TS_LIMIT && k->last_seen < SL__TS_LIMIT);
   for (i = 0; i < 2; i++) {
     uint8_t in = sl__get_u8(r);
-    k->heap_t[i] = sl__get_i64(r);
-    k->heap_pos[i] = in ? 0 : SL__NOPOS; /* placed in the heap once every slot is read */
+    int64_t t = sl__get_i64(r);
+    heap_t[i] = in ? t : SL__NO_END;
     sl__expect(r, in <= 1);
   }
-  sl__wops(w)->load(w, sl__wstate(w, k), r);
+  sl__wops(w)->load(w, sl__wstate(k), r);
   if (sl__wops(w)->emits) /* a key with open windows waits in the close heap */
-    sl__expect(r, (k->heap_pos[0] == 0) == (sl__wops(w)->n_open(w, sl__wstate(w, k)) > 0));
+    sl__expect(r, (heap_t[0] != SL__NO_END) == (sl__wops(w)->n_open(w, sl__wstate(k)) > 0));
   else
-    sl__expect(r, k->heap_pos[0] == SL__NOPOS);
-  sl__expect(r, (k->heap_pos[1] == 0) == (w->obj.param[SL__WP_TTL].i > 0));
+    sl__expect(r, heap_t[0] == SL__NO_END);
+  sl__expect(r, (heap_t[1] != SL__NO_END) == (w->obj.param[SL__WP_TTL].i > 0));
 }
 
 static sl_status sl__load_keys(sl_window *w, sl__reader *r) {
@@ -8559,6 +9251,8 @@ static sl_status sl__load_keys(sl_window *w, sl__reader *r) {
   if ((st = sl__keytab_reserve(t, &w->obj.mem, t->hw)) != SL_OK) return st == SL_EFULL ? SL_ECORRUPT : st;
   for (i = 0; i < t->hw && r->st == SL_OK; i++) {
     sl__wkey *k = sl__keytab_slot(t, (uint32_t)i);
+    int64_t heap_t[2];
+    int h;
     SL__MEMSET(k, 0, t->slot_size);
     k->live = sl__get_u8(r);
     k->heap_pos[0] = k->heap_pos[1] = SL__NOPOS;
@@ -8567,26 +9261,20 @@ static sl_status sl__load_keys(sl_window *w, sl__reader *r) {
       k->next_free = sl__get_u32(r);
       continue;
     }
-    sl__load_key(w, k, r);
-    if (r->st == SL_OK && sl__keytab_find(t, k->hash, k->id, k->key_len ? k + 1 : NULL, k->key_len) != SL__NOPOS)
+    sl__load_key(w, k, r, heap_t);
+    if (r->st == SL_OK && sl__keytab_find(t, sl__key_hash(k->id, k->key_len != 0), k->id,
+                                          k->key_len ? sl__key_bytes(t, k) : NULL, k->key_len) != SL__NOPOS)
       r->st = SL_ECORRUPT; /* the same key twice */
     if (r->st == SL_OK && (st = sl__keytab_enter(t, &w->obj.mem, (uint32_t)i)) != SL_OK) return st;
+    for (h = 0; h < 2 && r->st == SL_OK; h++) /* filed in slot order, as the keys were */
+      if (heap_t[h] != SL__NO_END && sl__expect(r, w->heap[h].n < w->heap[h].cap))
+        sl__heap_set(&w->heap[h], t, (uint32_t)i, heap_t[h]);
   }
   if (r->st != SL_OK) return r->st;
   sl__expect(r, t->tab_cap == tab_cap);
   for (s = t->free_head; s != SL__NOPOS && r->st == SL_OK; s = sl__keytab_slot(t, s)->next_free)
     if (!sl__expect(r, s < t->hw && !sl__keytab_slot(t, s)->live && ++n_free <= t->hw)) break;
   sl__expect(r, n_free + t->n_live == t->hw);
-  for (i = 0; i < t->hw && r->st == SL_OK; i++) {
-    sl__wkey *k = sl__keytab_slot(t, (uint32_t)i);
-    int h;
-    if (!k->live) continue;
-    for (h = 0; h < 2; h++)
-      if (k->heap_pos[h] == 0) {
-        k->heap_pos[h] = SL__NOPOS;
-        if (sl__expect(r, w->heap[h].n < w->heap[h].cap)) sl__heap_set(&w->heap[h], t, (uint32_t)i, k->heap_t[h]);
-      }
-  }
   return r->st;
 }
 
@@ -8639,7 +9327,6 @@ sl_status sl__window_build(sl__object **out, const sl__kind *k, const sl__pval *
   w->heap[0].which = SL__HEAP_CLOSE;
   w->heap[1].which = SL__HEAP_TTL;
   w->newest = w->watermark = INT64_MIN;
-  w->last_slot = SL__NOPOS;
   if (sl__window_check(*out) != SL_OK) return SL_ECORRUPT; /* defaults pass: only a payload can fail */
   sl__window_layout(w);
   return r ? sl__load_state(w, r) : SL_OK;
@@ -8702,19 +9389,25 @@ SL_API sl_status sl_window_push_many(sl_window *w, const uint64_t *keys, const i
                                      size_t n, size_t *n_done, size_t *n_late) {
   size_t i, late = 0;
   sl_status st = SL_OK;
+  int ahead;
   if (!w) return SL_EINVAL;
   sl__clear_error(&w->obj);
   if (n && (!keys || !ts || !values)) return sl__fail(&w->obj, SL_EINVAL, "NULL array with n > 0");
   for (i = 0; i < n; i++)
     if ((st = sl__check_event(w, ts[i], values[i])) != SL_OK) return sl__fail(&w->obj, st, "event %z is invalid", i);
+  ahead = sl__window_lookahead_pays(w);
   for (i = 0; i < n; i++) {
+    uint64_t added = w->n_events;
+    if (ahead) sl__window_prefetch(w, keys, n, i);
     st = sl__window_push(w, keys[i], NULL, 0, ts[i], values[i]);
+    if (st == SL_OK) continue;
     if (st == SL_ELATE) {
       late++;
       st = SL_OK;
-    } else if (st != SL_OK) {
-      break;
+      continue;
     }
+    if (st == SL_ECALLBACK && w->n_events != added) i++; /* it went in; delivery stopped after */
+    break;
   }
   if (n_done) *n_done = i;
   if (n_late) *n_late = late;
@@ -8728,10 +9421,10 @@ static sl_status sl__query(const sl_window *w, uint64_t id, const void *bytes, s
     return sl__fail(&w->obj, SL_EKIND, "'%s' windows are emitted when they close, not queried", w->obj.kind->name);
   if (cap < w->n_values) return sl__fail(&w->obj, SL_EBUFFER, "query needs %z values, buffer has %z", w->n_values, cap);
   if (!w->ready) return sl__fail(&w->obj, SL_ENOTFOUND, "no such key");
-  slot = sl__keytab_find(&w->keys, bytes ? sl__key_hash_bytes(id) : sl__key_hash_int(id), id, bytes, len);
+  slot = sl__keytab_find(&w->keys, sl__key_hash(id, bytes != NULL), id, bytes, len);
   if (slot == SL__NOPOS) return sl__fail(&w->obj, SL_ENOTFOUND, "no such key");
   k = sl__keytab_slot(&w->keys, slot);
-  sl__wops(w)->query(w, k, sl__wstate_c(w, k), out);
+  sl__wops(w)->query(w, k, sl__wstate_c(k), out);
   return SL_OK;
 }
 
@@ -10344,7 +11037,7 @@ double sl__hist_quantile(const sl__hist *h, double q) {
 /* Errors beyond this count as this much, so metric sums stay finite. */
 #define SL__ERR_CAP 1e150
 
-static uint64_t now(const sl_pipeline *p) { return p->clock ? p->clock(p->clock_user) : 0; }
+static uint64_t now__pipeline_loop(const sl_pipeline *p) { return p->clock ? p->clock(p->clock_user) : 0; }
 
 static void time_stage(sl_pipeline *p, int stage, uint64_t from, uint64_t to) {
   if (p->clock) sl__hist_add(&p->lat[stage], to >= from ? to - from : 0);
@@ -10417,17 +11110,17 @@ static sl_status push_one(sl_pipeline *p, uint64_t id, uint64_t key, int64_t ts,
     p->cnt[SL__PC_LATE]++;
     return sl__fail(&p->obj, SL_ELATE, "event time %l is behind a window's watermark", ts);
   }
-  t0 = now(p);
+  t0 = now__pipeline_loop(p);
   if ((st = sl__layout_features(&p->lay, key, ts, values, p->x, &p->cnt[SL__PC_NONFINITE])) != SL_OK)
     return sl__fail(&p->obj, st, "a window refused the event: %s", sl_strerror(st));
-  t1 = now(p);
+  t1 = now__pipeline_loop(p);
   while (p->pend.n == p->pend.cap) drop__pipeline_loop(p, sl__pending_oldest(&p->pend), SL_PIPELINE_EVICTED);
   slot = sl__pending_append(&p->pend, id, key, ts, p->parity);
   row = sl__pending_row(&p->pend, slot);
   SL__MEMCPY(row, p->x, p->n_features * sizeof *row);
   predict__pipeline_loop(p, 0, row + role_at(p, 0));
   if (p->model[1]) predict__pipeline_loop(p, 1, row + role_at(p, 1));
-  t2 = now(p);
+  t2 = now__pipeline_loop(p);
   time_stage(p, SL__STAGE_FEATURES, t0, t1);
   time_stage(p, SL__STAGE_PREDICT, t1, t2);
   p->cnt[SL__PC_EVENTS]++;
@@ -10551,7 +11244,7 @@ static sl_status label_one(sl_pipeline *p, uint64_t id, double y) {
     return sl__fail(&p->obj, SL_ENOTFOUND, "no pending prediction for event id %l", (int64_t)id);
   }
   if ((st = check_label(p, y)) != SL_OK) return st;
-  t0 = now(p);
+  t0 = now__pipeline_loop(p);
   row = sl__pending_row(&p->pend, slot);
   ts = p->pend.ts[slot];
   key = p->pend.key[slot];
@@ -10575,7 +11268,7 @@ static sl_status label_one(sl_pipeline *p, uint64_t id, double y) {
   if (p->model[1]) learn__pipeline_loop(p, 1, y, k);
   p->cnt[SL__PC_SINCE_CHANGE]++;
   st = sl__policy_after_label(p);
-  time_stage(p, SL__STAGE_LEARN, t0, now(p));
+  time_stage(p, SL__STAGE_LEARN, t0, now__pipeline_loop(p));
   return st;
 }
 

@@ -52,6 +52,24 @@ SL_API sl_status sl_model_info(const sl_model *m, sl_model_task *task, size_t *n
  * rolled back. On any error the model is unchanged. */
 SL_API sl_status sl_model_learn(sl_model *m, const double *x, size_t n, double y, double w);
 
+/* The prequential step in one call: predicts for `x` into `*prediction` (as
+ * sl_model_predict: the value, or the class index), then learns (x, y, w)
+ * (as sl_model_learn). Results are bit for bit those of the two calls in
+ * turn; a linear model reads x and computes its scores once. Every argument
+ * is checked first: on a refused argument nothing is written and the model
+ * is unchanged. When the update itself is refused (SL_ENONFINITE, a
+ * diverging step rolled back) `*prediction` holds the prediction.
+ * Allocates only as sl_model_learn does (a tree that splits). @return the
+ * statuses of sl_model_learn, SL_EINVAL also for a NULL `prediction`. */
+SL_API sl_status sl_model_predict_learn(sl_model *m, const double *x, size_t n, double y, double w,
+                                        double *prediction);
+
+/* Same with class probabilities (as sl_model_predict_proba) into
+ * `proba[0..n_proba)` before learning. @return the statuses of
+ * sl_model_learn and sl_model_predict_proba (SL_EKIND for regression). */
+SL_API sl_status sl_model_predict_proba_learn(sl_model *m, const double *x, size_t n, double y, double w,
+                                              double *proba, size_t n_proba);
+
 /* Learns `rows` examples, row-major in `X` (rows x n), targets `y`, weights
  * `w` (NULL: all 1). Every row is checked before any is learned: on error
  * nothing was learned and the detail names the row. */
