@@ -182,11 +182,23 @@ class Handle:
     # ---- parameters ----------------------------------------------------------------
 
     def _apply(self, h, params):
-        """Sets each parameter on C handle `h`; the C table validates names and values."""
-        for name, value in params.items():
-            st = self._set_one(h, name, value)
-            if st != _lib.OK:
-                raise error(st, _lib.text(_lib.fn(self._noun, "last_error")(h)))
+        """Sets each parameter on C handle `h`; the C table validates names and
+        values. A value out of range is tried again after the others, so
+        keywords that bound each other (a hopping window's slide <= size)
+        work in any order."""
+        todo = list(params.items())
+        while todo:
+            again, first = [], None
+            for name, value in todo:
+                st = self._set_one(h, name, value)
+                if st == _lib.ERANGE:
+                    again.append((name, value))
+                    first = first or error(st, _lib.text(_lib.fn(self._noun, "last_error")(h)))
+                elif st != _lib.OK:
+                    raise error(st, _lib.text(_lib.fn(self._noun, "last_error")(h)))
+            if len(again) == len(todo):
+                raise first
+            todo = again
 
     def _set_one(self, h, name, value):
         n = name.encode()
@@ -235,9 +247,11 @@ class Handle:
 
     def stats(self):
         """Every statistic, {name: float}."""
+        if self._h is None:
+            self._fail(_lib.EINVAL)
         out, name, i = {}, ctypes.c_char_p(), 0
         get = _lib.fn(self._noun, "stat_name")
-        while self._h is not None and get(self._h, i, ctypes.byref(name)) == _lib.OK:
+        while get(self._h, i, ctypes.byref(name)) == _lib.OK:
             out[_lib.text(name.value)] = self.stat(_lib.text(name.value))
             i += 1
         return out

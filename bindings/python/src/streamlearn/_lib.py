@@ -65,6 +65,7 @@ c_array = c_void_p
 # sl_status values the package tests for by number (common.h SL_STATUS_MAP).
 OK = 0
 EINVAL = -1
+ERANGE = -6
 ESTATE = -7
 ELATE = -8
 ENOTFOUND = -17
