@@ -1,6 +1,7 @@
 /*
  * Hoeffding trees: learn + predict throughput on 8 numeric features
- * (progressive validation: predict each example, then learn it), the tree's
+ * (progressive validation: predict each example, then learn it; one case
+ * asks predict_proba, which needs the whole naive Bayes posterior), the tree's
  * bytes and size, and the byte budget held on a long stream. Stream: x
  * uniform in [0, 1)^8, y = [sum_j (j + 1) x_j > 18] with 5% of labels
  * flipped (bench/compare/tree_compare.py makes the same stream for River).
@@ -22,6 +23,7 @@ typedef struct run {
   sl_model *m;
   const double *X, *y;
   uint64_t ok;
+  int proba; /* predict_proba instead of predict */
 } run;
 
 static double uniform(uint64_t *s) {
@@ -45,8 +47,13 @@ static void make_stream(double *X, double *y, size_t n) {
 
 static void op_event(void *ctx, uint64_t i) {
   run *r = (run *)ctx;
-  double p;
-  sl_model_predict(r->m, r->X + i * NF, NF, &p);
+  double p, pr[2];
+  if (r->proba) {
+    sl_model_predict_proba(r->m, r->X + i * NF, NF, pr, 2);
+    p = pr[1] > pr[0];
+  } else {
+    sl_model_predict(r->m, r->X + i * NF, NF, &p);
+  }
   r->ok += p == r->y[i];
   sl_model_learn(r->m, r->X + i * NF, NF, r->y[i], 1.0);
 }
@@ -58,12 +65,13 @@ static double stat(const sl_model *m, const char *name) {
 }
 
 static void bench_case(const char *label, sl_model_kind kind, const char *pred, int max_classes, double max_size,
-                       const double *X, const double *y, size_t n) {
-  run r = {NULL, X, y, 0};
+                       int proba, const double *X, const double *y, size_t n) {
+  run r = {NULL, X, y, 0, 0};
   bench_stats s;
   double allocs, cpu;
   clock_t c0;
   char note[200];
+  r.proba = proba;
   if (sl_model_new(&r.m, kind, NF, NULL) != SL_OK) return;
   sl_model_set_str(r.m, "leaf_prediction", pred);
   sl_model_set_int(r.m, "max_classes", max_classes);
@@ -86,13 +94,14 @@ int main(int argc, char **argv) {
   if (!X || !y) return 1;
   make_stream(X, y, nb);
   bench_table_header("Hoeffding trees: predict + learn per event, 8 numeric features");
-  bench_case("hoeffding_tree nba (defaults)", SL_MODEL_HOEFFDING_TREE, "nba", 8, 100, X, y, n);
-  bench_case("hoeffding_tree nba, max_classes=2", SL_MODEL_HOEFFDING_TREE, "nba", 2, 100, X, y, n);
-  bench_case("hoeffding_tree mc, max_classes=2", SL_MODEL_HOEFFDING_TREE, "mc", 2, 100, X, y, n);
-  bench_case("hoeffding_tree nb, max_classes=2", SL_MODEL_HOEFFDING_TREE, "nb", 2, 100, X, y, n);
-  bench_case("hoeffding_adaptive_tree nba, max_classes=2", SL_MODEL_HOEFFDING_ADAPTIVE_TREE, "nba", 2, 100, X, y, n);
+  bench_case("hoeffding_tree nba (defaults)", SL_MODEL_HOEFFDING_TREE, "nba", 8, 100, 0, X, y, n);
+  bench_case("hoeffding_tree nba, max_classes=2", SL_MODEL_HOEFFDING_TREE, "nba", 2, 100, 0, X, y, n);
+  bench_case("hoeffding_tree nba, max_classes=2, predict_proba", SL_MODEL_HOEFFDING_TREE, "nba", 2, 100, 1, X, y, n);
+  bench_case("hoeffding_tree mc, max_classes=2", SL_MODEL_HOEFFDING_TREE, "mc", 2, 100, 0, X, y, n);
+  bench_case("hoeffding_tree nb, max_classes=2", SL_MODEL_HOEFFDING_TREE, "nb", 2, 100, 0, X, y, n);
+  bench_case("hoeffding_adaptive_tree nba, max_classes=2", SL_MODEL_HOEFFDING_ADAPTIVE_TREE, "nba", 2, 100, 0, X, y, n);
   bench_case(quick ? "hoeffding_tree nba, max_size=0.25 MiB, 1M events" : "hoeffding_tree nba, max_size=0.25 MiB, 10M events",
-             SL_MODEL_HOEFFDING_TREE, "nba", 2, 0.25, X, y, nb);
+             SL_MODEL_HOEFFDING_TREE, "nba", 2, 0.25, 0, X, y, nb);
   free(X);
   free(y);
   return 0;
