@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checkpoint.h"
 #include "streamlearn.h"
 #include "support/contract.h"
 #include "support/testalloc.h"
@@ -564,6 +565,100 @@ Test(concept_drift, sigmoid_blend_rate_and_nested_checkpoint) {
   free(buf);
   sl_stream_free(copy);
   sl_stream_free(cd);
+}
+
+/* The payload of stream `s`'s checkpoint (without header and trailer). */
+static unsigned char *payload_of(const sl_stream *s, size_t *len) {
+  size_t n = 0;
+  unsigned char *b;
+  cr_assert_eq(sl_stream_save_mem(s, 0, NULL, 0, &n), SL_EBUFFER);
+  b = malloc(n);
+  cr_assert_eq(sl_stream_save_mem(s, 0, b, n, &n), SL_OK);
+  *len = n - SL__CKPT_HEADER - SL__CKPT_TRAILER;
+  memmove(b, b + SL__CKPT_HEADER, *len);
+  return b;
+}
+
+static void put_le(unsigned char *b, uint64_t v, int n) {
+  int i;
+  for (i = 0; i < n; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A checkpoint of concept-drift streams nested `levels` deep, each
+ * blending the next level into a SEA stream: built from the bytes of a
+ * one-level stream, as a hostile file would be (free it). */
+static unsigned char *nested_checkpoint(size_t levels, size_t *len) {
+  sl_stream *sea = make(SL_STREAM_SEA), *cd;
+  size_t nsea, ncd, head, i, at;
+  unsigned char *psea = payload_of(sea, &nsea), *pcd, *b;
+  cr_assert_eq(sl_stream_concept_drift(&cd, sea, make(SL_STREAM_SEA), NULL), SL_OK);
+  pcd = payload_of(cd, &ncd);
+  sl_stream_free(cd);
+  head = ncd - 2 * (3 + nsea); /* the concept-drift stream's own part; its two SEA children follow */
+  *len = SL__CKPT_HEADER + levels * (head + 3 + 3 + nsea) + nsea + SL__CKPT_TRAILER;
+  b = malloc(*len);
+  at = SL__CKPT_HEADER;
+  for (i = 0; i < levels; i++) { /* level i's own part, then its first stream... */
+    memcpy(b + at, pcd, head);
+    at += head;
+    b[at++] = 6; /* handle type: stream */
+    put_le(b + at, i + 1 < levels ? SL_STREAM_CONCEPT_DRIFT : SL_STREAM_SEA, 2);
+    at += 2;
+    if (i + 1 == levels) {
+      memcpy(b + at, psea, nsea);
+      at += nsea;
+    }
+  }
+  for (i = 0; i < levels; i++) { /* ...and, innermost first, each level's second stream */
+    memcpy(b + at, pcd + head, 3 + nsea);
+    at += 3 + nsea;
+  }
+  cr_assert_eq(at + SL__CKPT_TRAILER, *len);
+  memcpy(b, "SLCK", 4);
+  put_le(b + 4, SL__CKPT_VERSION, 2);
+  b[6] = 6;
+  b[7] = 0;
+  put_le(b + 8, SL_STREAM_CONCEPT_DRIFT, 2);
+  put_le(b + 10, 0, 2);
+  put_le(b + 12, at - SL__CKPT_HEADER, 8);
+  put_le(b + 20, at - SL__CKPT_HEADER, 8);
+  put_le(b + 28, sl__crc32c(0, b, 28), 4);
+  put_le(b + at, sl__crc32c(0, b + SL__CKPT_HEADER, at - SL__CKPT_HEADER), 4);
+  free(psea);
+  free(pcd);
+  return b;
+}
+
+/* Loading recurses once per level: a checkpoint nested deeper than 32
+ * levels is refused before it can exhaust the stack (found by reading the
+ * loader for fuzz_load: 60 bytes a level made a 1 MiB file a crash), and
+ * sl_stream_concept_drift builds no stream whose checkpoint would not load. */
+Test(concept_drift, nesting_is_bounded_on_load_and_on_build) {
+  sl_stream *s = make(SL_STREAM_SEA), *next, *extra = make(SL_STREAM_SEA), *copy = NULL;
+  size_t len, i;
+  unsigned char *b;
+  test_alloc ta;
+  for (i = 0; i < 32; i++) cr_assert_eq(sl_stream_concept_drift(&s, s, make(SL_STREAM_SEA), NULL), SL_OK);
+  cr_assert_eq(sl_stream_concept_drift(&next, s, extra, NULL), SL_EFULL);
+  cr_assert_null(next);
+  cr_assert_eq(sl_stream_concept_drift(&next, extra, s, NULL), SL_EFULL);
+  sl_stream_free(extra); /* still the caller's */
+  CHECK_CHECKPOINT_CONTRACT(stream, s);
+  sl_stream_free(s);
+  b = nested_checkpoint(32, &len);
+  cr_assert_eq(sl_stream_load_mem(&copy, b, len, NULL), SL_OK);
+  sl_stream_free(copy);
+  free(b);
+  test_alloc_init(&ta);
+  b = nested_checkpoint(33, &len);
+  cr_assert_eq(sl_stream_load_mem(&copy, b, len, &ta.a), SL_ECORRUPT);
+  cr_assert_null(copy);
+  free(b);
+  b = nested_checkpoint(200000, &len);
+  cr_assert_eq(sl_stream_load_mem(&copy, b, len, &ta.a), SL_ECORRUPT);
+  cr_assert_null(copy);
+  cr_assert_eq(ta.live_blocks, 0);
+  free(b);
 }
 
 Test(concept_drift, default_is_agrawal_0_to_2_with_its_names) {

@@ -27,6 +27,11 @@
 #define SL__CKPT_TRAILER 4
 /* A payload larger than this is refused as corrupt before any allocation. */
 #define SL__CKPT_MAX_PAYLOAD ((uint64_t)1 << 40)
+/* Handles nest inside a payload (a concept-drift stream's two streams, a
+ * pipeline's model and its tree's detectors) at most this deep: loading
+ * recurses once per level, so a deeper payload is refused as corrupt
+ * instead of exhausting the stack. */
+#define SL__CKPT_MAX_NESTING 32
 
 /* Serializer. With fn == NULL and mem == NULL it only counts (`n`).
  * The first failure sticks in `st`; later puts do nothing. */
@@ -52,11 +57,13 @@ void sl__put_f64(sl__writer *w, double v);
 void sl__put_reals(sl__writer *w, const sl_real *v, size_t n);
 
 /* Deserializer over a memory payload already checksum-verified. Reading past
- * the end sets st = SL_ECORRUPT and yields zeros. */
+ * the end sets st = SL_ECORRUPT and yields zeros. `depth` counts the
+ * sl__object_load_payload calls under way (start it at 0). */
 typedef struct sl__reader {
   const uint8_t *p;
   size_t left;
   sl_status st;
+  unsigned depth;
 } sl__reader;
 
 void sl__get_bytes(sl__reader *r, void *p, size_t n);

@@ -465,6 +465,7 @@ static sl_status sl__load_frame(sl__object **out, const sl__handle_class *c, sl_
   rd.p = f.payload;
   rd.left = f.len;
   rd.st = SL_OK;
+  rd.depth = 0;
   st = sl__load_body(out, k, &rd, a);
   if (st == SL_OK && rd.left != 0) {
     sl__object_free(*out);
@@ -502,8 +503,12 @@ sl_status sl__object_load_payload(sl__object **out, const sl__handle_class *c, s
   uint8_t type = sl__get_u8(r);
   int id = sl__get_u16(r);
   const sl__kind *k = sl__class_kind(c, id);
+  sl_status st;
   *out = NULL;
   if (r->st != SL_OK) return r->st;
-  if (type != c->handle_type || !k) return SL_ECORRUPT;
-  return sl__load_body(out, k, r, a);
+  if (type != c->handle_type || !k || !sl__expect(r, r->depth < SL__CKPT_MAX_NESTING)) return SL_ECORRUPT;
+  r->depth++;
+  st = sl__load_body(out, k, r, a);
+  r->depth--;
+  return st;
 }

@@ -129,6 +129,7 @@ static sl_status check_snapshot(sl_pipeline *p, const sl__snap *s, sl__reader *r
   sr.p = s->buf;
   sr.left = s->len;
   sr.st = SL_OK;
+  sr.depth = r->depth;
   if ((st = load_nested(&o, &sl__model_class, &sr, &p->obj.mem.a)) != SL_OK) return st == SL_ENOMEM ? st : SL_ECORRUPT;
   sl_model_info((sl_model *)o, &t, &n);
   sl__object_free(o);

@@ -96,6 +96,7 @@ static sl_status roll_back(sl_pipeline *p, sl__snap *s, double live) {
   r.p = s->buf;
   r.left = s->len;
   r.st = SL_OK;
+  r.depth = 0;
   st = sl__object_load_payload(&o, &sl__model_class, &r, &p->obj.mem.a);
   if (st != SL_OK) return sl__fail(&p->obj, st, "rollback: cannot load the snapshot of label %l", (int64_t)s->label);
   sl_model_free(p->model[0]);

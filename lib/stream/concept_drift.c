@@ -51,15 +51,27 @@ static sl_status cd_default(sl_stream **out, int64_t function, const sl_allocato
   return st;
 }
 
+/* Levels of concept-drift streams in `s` (0 for a generator). A stream
+ * holds at most SL__CKPT_MAX_NESTING, so its checkpoint loads. */
+static unsigned cd_height(const sl_stream *s) {
+  unsigned a, b;
+  if (s->obj.kind != &sl__concept_drift_kind) return 0;
+  a = cd_height(s->child[0]);
+  b = cd_height(s->child[1]);
+  return 1 + (a > b ? a : b);
+}
+
 /* args: NULL (the default pair), or sl_stream *[2] given by
  * sl_stream_concept_drift(), attached only once nothing can fail. */
 static sl_status cd_build(sl__object **out, const sl__pval *params, sl__reader *r, const void *args,
                           const sl_allocator *a) {
   sl_stream *s, *const *given = (sl_stream *const *)args;
   sl__object *c;
-  sl_status st = sl__stream_build(out, &sl__concept_drift_kind, params, r, a);
+  sl_status st;
   int i;
-  if (st != SL_OK) return st;
+  if (given && (cd_height(given[0]) >= SL__CKPT_MAX_NESTING || cd_height(given[1]) >= SL__CKPT_MAX_NESTING))
+    return SL_EFULL;
+  if ((st = sl__stream_build(out, &sl__concept_drift_kind, params, r, a)) != SL_OK) return st;
   s = (sl_stream *)*out;
   for (i = 0; i < 2; i++) {
     if (r) {
