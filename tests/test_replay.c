@@ -1,6 +1,6 @@
 /* sl_replay: the shared handle contract, bad input, FIFO order, checkpoints
  * and allocation failures, for every kind. The statistical checks are in
- * test_replay_sampling.c. */
+ * test_replay_sampling.c, the storage's life in test_replay_storage.c. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -123,19 +123,6 @@ Test(replay_handle, kinds_parameters_and_statistics) {
   cr_assert_eq(sl_replay_set_double(r, "beta", 1.0), SL_OK, "beta may be annealed during use");
   cr_assert_eq(sl_replay_get_int(r, "capacity", &iv), SL_OK);
   cr_assert_eq(iv, 100);
-  sl_replay_free(r);
-}
-
-Test(replay_handle, capacity_sizes_the_storage_before_data) {
-  sl_replay *r = make(SL_REPLAY_FIFO, 10);
-  double small, large;
-  cr_assert_eq(sl_replay_stat(r, "bytes", &small), SL_OK);
-  cr_assert_eq(sl_replay_set_int(r, "capacity", 1000), SL_OK);
-  cr_assert_eq(sl_replay_stat(r, "bytes", &large), SL_OK);
-  cr_assert_gt(large - small, 990 * (NF * sizeof(double) + 32.0) * 0.5, "storage grew with the capacity");
-  cr_assert_eq(add_records(r, 0, 5000), SL_OK);
-  cr_assert_eq(sl_replay_stat(r, "bytes", &small), SL_OK);
-  cr_assert_eq(small, large, "adding allocates nothing");
   sl_replay_free(r);
 }
 
@@ -423,6 +410,14 @@ static sl_status lifecycle(const sl_allocator *a, void *ctx) {
   if ((st = sl_replay_new(&r, kind, NF, a)) != SL_OK) return st;
   st = sl_replay_set_int(r, "capacity", 40);
   if (st == SL_OK && kind == SL_REPLAY_CLASS_BALANCED) st = sl_replay_set_int(r, "n_classes", 3);
+  /* A buffer without storage saved and loaded, then the prepare step by
+   * reserve, again for a new capacity, then adds (prepared: take nothing). */
+  if (st == SL_OK) st = sl_replay_save_mem(r, 0, buf, sizeof buf, &len);
+  if (st == SL_OK) st = sl_replay_load_mem(&c, buf, len, a);
+  sl_replay_free(c);
+  c = NULL;
+  if (st == SL_OK) st = sl_replay_reserve(r);
+  if (st == SL_OK) st = sl_replay_set_int(r, "capacity", 30);
   if (st == SL_OK) st = add_records(r, 0, 100);
   batch_init(&br);
   if (st == SL_OK) st = sl_replay_sample(r, 10, 0, &br.b);
@@ -436,26 +431,4 @@ static sl_status lifecycle(const sl_allocator *a, void *ctx) {
 Test(replay_handle, every_allocation_failure_is_clean) {
   size_t k;
   for (k = 0; k < N_KINDS; k++) cr_assert_gt(test_alloc_sweep(lifecycle, (void *)&all_kinds[k]), 0);
-}
-
-Test(replay_handle, a_failed_resize_keeps_the_old_storage) {
-  test_alloc t;
-  sl_replay *r;
-  int64_t cap;
-  test_alloc_init(&t);
-  cr_assert_eq(sl_replay_new(&r, SL_REPLAY_PRIORITIZED, NF, &t.a), SL_OK);
-  cr_assert_eq(sl_replay_set_int(r, "capacity", 30), SL_OK);
-  test_alloc_fail_at(&t, 1); /* the tree is allocated, the store is not */
-  cr_assert_eq(sl_replay_set_int(r, "capacity", 60), SL_ENOMEM);
-  cr_assert_eq(sl_replay_get_int(r, "capacity", &cap), SL_OK);
-  cr_assert_eq(cap, 30);
-  test_alloc_fail_at(&t, -1);
-  cr_assert_eq(add_records(r, 0, 100), SL_OK);
-  {
-    size_t size;
-    sl_replay_size(r, &size);
-    cr_assert_eq(size, 30);
-  }
-  sl_replay_free(r);
-  cr_assert_eq(t.live_blocks, 0);
 }

@@ -34,8 +34,7 @@ static const char *const cb_stats[] = {SL__REPLAY_COMMON_STATS, "largest_class_c
 
 typedef struct sl__cb {
   sl_replay base;
-  void *block; /* seen_c, held, full */
-  size_t block_bytes;
+  /* n_classes each, in the kind's part of the block */
   uint64_t *seen_c; /* records of each class offered since clear */
   uint32_t *held;   /* records of each class held */
   uint8_t *full;
@@ -99,23 +98,24 @@ static double cb_stat(const sl__object *o, size_t i) {
   return ((const sl__cb *)o)->held_max;
 }
 
-/* Class arrays for n classes in one block, installed; unchanged on failure. */
-static sl_status cb_alloc(sl__cb *c, size_t n) {
-  size_t bytes = n * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
-  uint8_t *block = (uint8_t *)sl__alloc(&c->base.obj.mem, bytes);
-  if (!block) return sl__fail(&c->base.obj, SL_ENOMEM, "no memory for %z classes", n);
-  sl__free(&c->base.obj.mem, c->block, c->block_bytes);
-  c->block = block;
-  c->block_bytes = bytes;
-  c->seen_c = (uint64_t *)(void *)block;
-  c->held = (uint32_t *)(void *)(block + n * sizeof(uint64_t));
-  c->full = block + n * (sizeof(uint64_t) + sizeof(uint32_t));
+/* The kind's storage: seen_c, held and full for n_classes. */
+static size_t cb_storage_bytes(const sl_replay *r, size_t cap) {
+  (void)cap;
+  return cb_classes((const sl__cb *)r) * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+}
+
+static void cb_install(sl_replay *r, void *mem) {
+  sl__cb *c = (sl__cb *)r;
+  uint8_t *p = (uint8_t *)mem;
+  size_t n = cb_classes(c);
+  c->seen_c = (uint64_t *)mem;
+  c->held = (uint32_t *)(void *)(p + n * sizeof(uint64_t));
+  c->full = p + n * (sizeof(uint64_t) + sizeof(uint32_t));
   c->held_max = 0;
-  return SL_OK;
 }
 
 static sl_status cb_configure(sl__object *o, size_t changed, sl__pval old) {
-  if (changed == CB_N_CLASSES) return cb_alloc((sl__cb *)o, (size_t)o->param[CB_N_CLASSES].i);
+  if (changed == CB_N_CLASSES) return sl__replay_resize((sl_replay *)o);
   return sl__replay_configure(o, changed, old);
 }
 
@@ -123,6 +123,7 @@ static sl_status cb_save(const sl__object *o, sl__writer *w) {
   const sl__cb *c = (const sl__cb *)o;
   size_t i, n = cb_classes(c);
   sl__replay_save_store(&c->base, w);
+  if (!sl__replay_prepared(&c->base)) return SL_OK;
   for (i = 0; i < n; i++) sl__put_u64(w, c->seen_c[i]);
   sl__put_bytes(w, c->full, n);
   return SL_OK;
@@ -153,25 +154,17 @@ static void cb_load(sl__cb *c, sl__reader *r) {
 static sl_status cb_build(sl__object **out, const sl__pval *params, sl__reader *r, const void *args,
                           const sl_allocator *a) {
   sl_replay *rp = NULL;
-  sl__cb *c;
-  sl_status st = sl__replay_create(&rp, &sl__class_balanced_kind, sizeof(sl__cb), params, r, args, a);
+  sl_status st = sl__replay_create(&rp, &sl__class_balanced_kind, params, r, args, a);
   *out = (sl__object *)rp;
-  if (st != SL_OK) return st;
-  c = (sl__cb *)rp;
-  if ((st = cb_alloc(c, cb_classes(c))) != SL_OK) return st;
-  if (r) cb_load(c, r);
-  return r ? r->st : SL_OK;
+  if (st != SL_OK || !r || !sl__replay_prepared(rp)) return st;
+  cb_load((sl__cb *)rp, r);
+  return r->st;
 }
 
-static void cb_destroy(sl__object *o) {
-  sl__cb *c = (sl__cb *)o;
-  sl__free(&o->mem, c->block, c->block_bytes);
-  sl__replay_destroy(&c->base, sizeof(sl__cb));
-}
-
-static const sl__replay_ops cb_ops = {cb_place, sl__replay_draw_uniform, NULL, cb_clear, cb_check_target};
+static const sl__replay_ops cb_ops = {sizeof(sl__cb), cb_place,         sl__replay_draw_uniform, NULL, cb_clear,
+                                      cb_check_target, cb_storage_bytes, cb_install};
 
 const sl__kind sl__class_balanced_kind = {
     SL__HANDLE_REPLAY, SL_REPLAY_CLASS_BALANCED, "class_balanced", cb_params, sizeof cb_params / sizeof cb_params[0],
-    cb_stats, sizeof cb_stats / sizeof cb_stats[0], cb_configure, cb_stat, cb_save, cb_build, cb_destroy, &cb_ops,
+    cb_stats, sizeof cb_stats / sizeof cb_stats[0], cb_configure, cb_stat, cb_save, cb_build, sl__replay_destroy, &cb_ops,
 };

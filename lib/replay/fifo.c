@@ -16,15 +16,15 @@ static size_t fifo_place(sl_replay *r, double target) {
 static sl_status fifo_build(sl__object **out, const sl__pval *params, sl__reader *r, const void *args,
                             const sl_allocator *a) {
   sl_replay *rp = NULL;
-  sl_status st = sl__replay_create(&rp, &sl__fifo_kind, sizeof(sl_replay), params, r, args, a);
+  sl_status st = sl__replay_create(&rp, &sl__fifo_kind, params, r, args, a);
   *out = (sl__object *)rp;
   return st;
 }
 
-static const sl__replay_ops fifo_ops = {fifo_place, sl__replay_draw_uniform, NULL, NULL, NULL};
+static const sl__replay_ops fifo_ops = {sizeof(sl_replay), fifo_place, sl__replay_draw_uniform, NULL, NULL, NULL, NULL, NULL};
 
 const sl__kind sl__fifo_kind = {
     SL__HANDLE_REPLAY, SL_REPLAY_FIFO, "fifo", fifo_params, sizeof fifo_params / sizeof fifo_params[0],
     fifo_stats, sizeof fifo_stats / sizeof fifo_stats[0], sl__replay_configure, sl__replay_stat, sl__replay_save_plain,
-    fifo_build, sl__replay_destroy_plain, &fifo_ops,
+    fifo_build, sl__replay_destroy, &fifo_ops,
 };

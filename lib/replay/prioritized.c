@@ -28,14 +28,15 @@ static const char *const pr_stats[] = {SL__REPLAY_COMMON_STATS, "total_mass", "m
 
 typedef struct sl__prio {
   sl_replay base;
-  sl__sum_tree tree;
-  void *block; /* tree nodes, then `stash` */
-  size_t block_bytes;
-  sl_real *stash;      /* masses of the records drawn so far by a distinct draw */
+  sl__sum_tree tree;   /* nodes in the kind's part of the block, then pr_stash */
   size_t positive;     /* records of non-zero mass */
   double max_priority; /* largest priority set so far, >= initial_priority */
   sl_real new_mass;    /* max_priority^alpha, given to new records */
 } sl__prio;
+
+/* Masses of the records drawn so far by a distinct draw: `capacity` reals
+ * after the tree's nodes. */
+static sl_real *pr_stash(const sl__prio *p) { return p->tree.node + 2 * p->tree.leaves; }
 
 static void pr_set_max(sl__prio *p, double priority) {
   p->max_priority = priority;
@@ -76,13 +77,14 @@ static sl_status pr_draw(sl_replay *r, size_t k, int replace, double *is_w) {
   } else {
     /* Each draw among the records not yet drawn: take a drawn record's
      * mass out of the tree, and put every one back afterwards. */
+    sl_real *stash = pr_stash(p);
     for (i = 0; i < k; i++) {
       size_t s = pr_draw_one(p);
       out[i] = (uint32_t)s;
-      p->stash[i] = sl__sum_tree_get(&p->tree, s);
+      stash[i] = sl__sum_tree_get(&p->tree, s);
       sl__sum_tree_set(&p->tree, s, 0);
     }
-    for (i = 0; i < k; i++) sl__sum_tree_set(&p->tree, out[i], p->stash[i]);
+    for (i = 0; i < k; i++) sl__sum_tree_set(&p->tree, out[i], stash[i]);
   }
   if (is_w && k) {
     /* w_i / max w = (m_i / m_min)^-beta = exp(beta * (log m_min - log m_i)):
@@ -118,48 +120,36 @@ static void pr_clear(sl_replay *r) {
 static double pr_stat(const sl__object *o, size_t i) {
   const sl__prio *p = (const sl__prio *)o;
   if (i < SL__REPLAY_N_COMMON_STATS) return sl__replay_stat(o, i);
-  return i == SL__REPLAY_N_COMMON_STATS ? (double)sl__sum_tree_total(&p->tree) : p->max_priority;
+  if (i > SL__REPLAY_N_COMMON_STATS) return p->max_priority;
+  return sl__replay_prepared(&p->base) ? (double)sl__sum_tree_total(&p->tree) : 0.0;
 }
 
-/* A tree and stash for `cap` records, in one block; unchanged on failure. */
-static sl_status pr_alloc(sl__prio *p, size_t cap, void **block, size_t *bytes) {
+/* The kind's storage: a sum tree over `cap` leaves, then the stash. */
+static size_t pr_storage_bytes(const sl_replay *r, size_t cap) {
   size_t nodes = sl__sum_tree_nodes(cap);
-  *bytes = (nodes && nodes < SIZE_MAX / sizeof(sl_real) - cap) ? (nodes + cap) * sizeof(sl_real) : 0;
-  *block = *bytes ? sl__alloc(&p->base.obj.mem, *bytes) : NULL;
-  return *block ? SL_OK : sl__fail(&p->base.obj, SL_ENOMEM, "no memory for a sum tree of %z records", cap);
+  (void)r;
+  if (!nodes || nodes > SIZE_MAX / sizeof(sl_real) - cap) return SIZE_MAX;
+  return (nodes + cap) * sizeof(sl_real);
 }
 
-static void pr_install(sl__prio *p, void *block, size_t bytes, size_t cap) {
-  sl__free(&p->base.obj.mem, p->block, p->block_bytes);
-  p->block = block;
-  p->block_bytes = bytes;
-  sl__sum_tree_init(&p->tree, (sl_real *)block, cap);
-  p->stash = (sl_real *)block + 2 * p->tree.leaves;
+static void pr_install(sl_replay *r, void *mem) {
+  sl__prio *p = (sl__prio *)r;
+  sl__sum_tree_init(&p->tree, (sl_real *)mem, r->capacity);
   p->positive = 0;
 }
 
 static sl_status pr_configure(sl__object *o, size_t changed, sl__pval old) {
-  sl__prio *p = (sl__prio *)o;
-  void *block;
-  size_t bytes, cap = (size_t)o->param[SL__RP_CAPACITY].i;
-  sl_status st;
   if (changed == PR_ALPHA || changed == PR_INITIAL) {
-    pr_set_max(p, o->param[PR_INITIAL].d); /* before data: no record holds a mass yet */
+    pr_set_max((sl__prio *)o, o->param[PR_INITIAL].d); /* before data: no record holds a mass yet */
     return SL_OK;
   }
-  if (changed != SL__RP_CAPACITY) return sl__replay_configure(o, changed, old);
-  if ((st = pr_alloc(p, cap, &block, &bytes)) != SL_OK) return st;
-  if ((st = sl__replay_configure(o, changed, old)) != SL_OK) {
-    sl__free(&o->mem, block, bytes);
-    return st;
-  }
-  pr_install(p, block, bytes, cap);
-  return SL_OK;
+  return sl__replay_configure(o, changed, old);
 }
 
 static sl_status pr_save(const sl__object *o, sl__writer *w) {
   const sl__prio *p = (const sl__prio *)o;
   sl__replay_save_store(&p->base, w);
+  if (!sl__replay_prepared(&p->base)) return SL_OK;
   sl__put_f64(w, p->max_priority);
   sl__put_reals(w, p->tree.node + p->tree.leaves, p->base.size);
   return SL_OK;
@@ -169,16 +159,13 @@ static sl_status pr_build(sl__object **out, const sl__pval *params, sl__reader *
                           const sl_allocator *a) {
   sl_replay *rp = NULL;
   sl__prio *p;
-  void *block;
-  size_t bytes, i;
-  sl_status st = sl__replay_create(&rp, &sl__prioritized_kind, sizeof(sl__prio), params, r, args, a);
+  size_t i;
+  sl_status st = sl__replay_create(&rp, &sl__prioritized_kind, params, r, args, a);
   *out = (sl__object *)rp;
   if (st != SL_OK) return st;
   p = (sl__prio *)rp;
-  if ((st = pr_alloc(p, rp->capacity, &block, &bytes)) != SL_OK) return st;
-  pr_install(p, block, bytes, rp->capacity);
   pr_set_max(p, rp->obj.param[PR_INITIAL].d);
-  if (!r) return SL_OK;
+  if (!r || !sl__replay_prepared(rp)) return SL_OK;
   {
     double mp = sl__get_finite(r);
     sl__expect(r, mp >= p->max_priority && mp <= SL__REPLAY_MAX_PRIORITY + 1e6);
@@ -194,15 +181,9 @@ static sl_status pr_build(sl__object **out, const sl__pval *params, sl__reader *
   return r->st;
 }
 
-static void pr_destroy(sl__object *o) {
-  sl__prio *p = (sl__prio *)o;
-  sl__free(&o->mem, p->block, p->block_bytes);
-  sl__replay_destroy(&p->base, sizeof(sl__prio));
-}
-
-static const sl__replay_ops pr_ops = {pr_place, pr_draw, pr_update, pr_clear, NULL};
+static const sl__replay_ops pr_ops = {sizeof(sl__prio), pr_place, pr_draw, pr_update, pr_clear, NULL, pr_storage_bytes, pr_install};
 
 const sl__kind sl__prioritized_kind = {
     SL__HANDLE_REPLAY, SL_REPLAY_PRIORITIZED, "prioritized", pr_params, sizeof pr_params / sizeof pr_params[0],
-    pr_stats, sizeof pr_stats / sizeof pr_stats[0], pr_configure, pr_stat, pr_save, pr_build, pr_destroy, &pr_ops,
+    pr_stats, sizeof pr_stats / sizeof pr_stats[0], pr_configure, pr_stat, pr_save, pr_build, sl__replay_destroy, &pr_ops,
 };

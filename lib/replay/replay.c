@@ -42,6 +42,17 @@ SL_API sl_status sl_replay_new(sl_replay **out, sl_replay_kind kind, size_t n_fe
   return st;
 }
 
+/* ---- storage ------------------------------------------------------------------ */
+
+/* The prepare step, run once: by the first add, or by sl_replay_reserve. */
+static sl_status prepare_once(sl_replay *r) { return sl__replay_prepared(r) ? SL_OK : sl__replay_prepare(r); }
+
+SL_API sl_status sl_replay_reserve(sl_replay *r) {
+  if (!r) return SL_EINVAL;
+  sl__clear_error(&r->obj);
+  return prepare_once(r);
+}
+
 /* ---- adding ------------------------------------------------------------------ */
 
 /* SL_OK if record `row` can be added, else the status (with detail). */
@@ -80,7 +91,7 @@ SL_API sl_status sl_replay_add(sl_replay *r, const double *x, size_t n_features,
   sl__clear_error(&r->obj);
   if (n_features != r->n_features)
     return sl__fail(&r->obj, SL_EDIM, "row has %z values, the buffer holds %z", n_features, r->n_features);
-  if ((st = check_record(r, x, target, weight, 0)) != SL_OK) return st;
+  if ((st = check_record(r, x, target, weight, 0)) != SL_OK || (st = prepare_once(r)) != SL_OK) return st;
   r->obj.started = 1;
   s = store_record(r, x, target, weight, timestamp, key);
   if (slot) *slot = s;
@@ -99,7 +110,9 @@ SL_API sl_status sl_replay_add_many(sl_replay *r, const double *x, size_t n, siz
   if (n && (!x || !targets)) return sl__fail(&r->obj, SL_EINVAL, "feature or target array is NULL");
   for (i = 0; i < n; i++)
     if ((st = check_record(r, x + i * n_features, targets[i], weights ? weights[i] : 1.0, i)) != SL_OK) return st;
-  if (n) r->obj.started = 1;
+  if (!n) return SL_OK;
+  if ((st = prepare_once(r)) != SL_OK) return st;
+  r->obj.started = 1;
   for (i = 0; i < n; i++) {
     size_t s = store_record(r, x + i * n_features, targets[i], weights ? weights[i] : 1.0,
                             timestamps ? timestamps[i] : 0, keys ? keys[i] : 0);
@@ -199,6 +212,6 @@ SL_API sl_status sl_replay_clear(sl_replay *r) {
   r->size = 0;
   r->head = 0;
   r->seen = 0;
-  if (sl__ops(r)->clear) sl__ops(r)->clear(r);
+  if (sl__replay_prepared(r) && sl__ops(r)->clear) sl__ops(r)->clear(r);
   return SL_OK;
 }

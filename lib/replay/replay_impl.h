@@ -26,6 +26,8 @@ enum { SL__RP_CAPACITY, SL__RP_SEED, SL__RP_N_COMMON };
 #define SL__REPLAY_N_COMMON_STATS 3
 
 typedef struct sl__replay_ops {
+  /* Size of the kind's handle struct (sl_replay, or one extending it). */
+  size_t struct_bytes;
   /* Chooses the slot for a new, checked record of `target` (r->seen already
    * counts it) and does the kind's bookkeeping: r->size, evictions,
    * priorities. Returns SL_REPLAY_NOT_STORED when the record is not kept;
@@ -39,25 +41,35 @@ typedef struct sl__replay_ops {
   /* Sets the priority of n checked slots to checked values; NULL for kinds
    * without priorities. */
   void (*update)(sl_replay *r, const size_t *slots, const double *priorities, size_t n);
-  /* Kind bookkeeping back to empty (the caller drops the records); may be NULL. */
+  /* Kind bookkeeping back to empty (the caller drops the records); called
+   * on a prepared buffer only. May be NULL. */
   void (*clear)(sl_replay *r);
   /* A target check beyond finiteness (class ids); NULL when any will do. */
   sl_status (*check_target)(const sl_replay *r, double target);
+  /* The prepare step's share of the kind: bytes of its own storage for
+   * `cap` records and the current parameters (SIZE_MAX when too large),
+   * and `install`, which points its state into `mem` (that many zeroed
+   * bytes, 8-byte aligned) as an empty buffer. NULL when the store is all
+   * the kind needs. */
+  size_t (*storage_bytes)(const sl_replay *r, size_t cap);
+  void (*install)(sl_replay *r, void *mem);
 } sl__replay_ops;
 
 /* The head of every buffer; kinds extend it (struct { sl_replay base; ... }).
- * Records are stored column-wise in one block: features and targets and
- * weights as sl_real (float on an MCU is enough to replay them), timestamps
- * and keys exact. */
+ * Storage is taken once, by the prepare step (sl__replay_prepare), at the
+ * first call that needs it; until then `block` is NULL and the buffer is
+ * empty. Records are stored column-wise in that one block: features and
+ * targets and weights as sl_real (float on an MCU is enough to replay
+ * them), timestamps and keys exact; the kind's own part follows them. */
 struct sl_replay {
   sl__object obj;
   size_t n_features;
-  size_t capacity; /* the storage's, = param capacity */
+  size_t capacity; /* = param capacity (the storage's, once prepared) */
   size_t size;     /* records held: slots 0 .. size-1 */
   size_t head;     /* ring kinds: the oldest record's slot once full, else 0 */
   uint64_t seen;   /* records offered since creation or clear */
   sl__rng rng;
-  void *block; /* everything below lives in it */
+  void *block; /* everything below lives in it; NULL until prepared */
   size_t block_bytes;
   int64_t *ts;
   uint64_t *key;
@@ -76,21 +88,30 @@ typedef struct sl__replay_args {
   size_t n_features;
 } sl__replay_args;
 
-/* The first half of every kind's build: the handle (`size` bytes) with
- * `params` and its record storage, n_features from `args` (fresh) or from
- * the reader, then with a reader the records and the shared state. */
-sl_status sl__replay_create(sl_replay **out, const sl__kind *k, size_t size, const sl__pval *params, sl__reader *rd,
+/* The first half of every kind's build: the handle with
+ * `params`, n_features from `args` (fresh, unprepared) or from the reader,
+ * then with a reader the prepare step when the checkpoint's buffer was
+ * prepared, the records and the shared state. */
+sl_status sl__replay_create(sl_replay **out, const sl__kind *k, const sl__pval *params, sl__reader *rd,
                             const void *args, const sl_allocator *a);
-/* Writes the shared state and the records (the first half of every save). */
+/* The prepare step: one block for `capacity` records (and the sampling
+ * scratch) and the kind's own storage, for the current parameters, then
+ * the kind's install. Replaces an earlier block (before data: a sizing
+ * parameter changed). All or nothing: SL_ENOMEM leaves the buffer as it was. */
+sl_status sl__replay_prepare(sl_replay *r);
+static inline int sl__replay_prepared(const sl_replay *r) { return r->block != NULL; }
+/* Writes the shared state and the records (the first half of every save);
+ * the kind's state follows only for a prepared buffer. */
 void sl__replay_save_store(const sl_replay *r, sl__writer *w);
-/* Frees the record storage and the handle (`size` bytes); the kind frees
- * its own blocks first. Copes with a partly built handle. */
-void sl__replay_destroy(sl_replay *r, size_t size);
-/* save and destroy of the kinds whose state is the store alone (a bare sl_replay). */
+/* destroy of every kind: the block (if any) and the handle. Copes with a
+ * partly built handle. */
+void sl__replay_destroy(sl__object *o);
+/* save of the kinds whose state is the store alone (a bare sl_replay). */
 sl_status sl__replay_save_plain(const sl__object *o, sl__writer *w);
-void sl__replay_destroy_plain(sl__object *o);
-/* configure for the common parameters: a new capacity re-allocates the
- * storage (all or nothing), a new seed re-seeds. */
+/* A parameter that sizes the storage changed (before data): an unprepared
+ * buffer only takes the value, a prepared one is prepared again for it. */
+sl_status sl__replay_resize(sl_replay *r);
+/* configure for the common parameters: capacity resizes, seed re-seeds. */
 sl_status sl__replay_configure(sl__object *o, size_t changed, sl__pval old);
 /* The common statistics (index below SL__REPLAY_N_COMMON_STATS). */
 double sl__replay_stat(const sl__object *o, size_t i);

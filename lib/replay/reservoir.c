@@ -21,17 +21,17 @@ static size_t reservoir_place(sl_replay *r, double target) {
 static sl_status reservoir_build(sl__object **out, const sl__pval *params, sl__reader *r, const void *args,
                                  const sl_allocator *a) {
   sl_replay *rp = NULL;
-  sl_status st = sl__replay_create(&rp, &sl__reservoir_kind, sizeof(sl_replay), params, r, args, a);
+  sl_status st = sl__replay_create(&rp, &sl__reservoir_kind, params, r, args, a);
   *out = (sl__object *)rp;
   if (st == SL_OK && r) sl__expect(r, rp->head == 0);
   return st;
 }
 
-static const sl__replay_ops reservoir_ops = {reservoir_place, sl__replay_draw_uniform, NULL, NULL, NULL};
+static const sl__replay_ops reservoir_ops = {sizeof(sl_replay), reservoir_place, sl__replay_draw_uniform, NULL, NULL, NULL, NULL, NULL};
 
 const sl__kind sl__reservoir_kind = {
     SL__HANDLE_REPLAY, SL_REPLAY_RESERVOIR, "reservoir", reservoir_params,
     sizeof reservoir_params / sizeof reservoir_params[0], reservoir_stats,
     sizeof reservoir_stats / sizeof reservoir_stats[0], sl__replay_configure, sl__replay_stat, sl__replay_save_plain,
-    reservoir_build, sl__replay_destroy_plain, &reservoir_ops,
+    reservoir_build, sl__replay_destroy, &reservoir_ops,
 };
