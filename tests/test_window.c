@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checkpoint.h"
 #include "streamlearn.h"
 #include "support/contract.h"
 #include "support/testalloc.h"
@@ -553,6 +554,35 @@ static void checkpoint_kind(sl_window_kind kind) {
   same_future(w, c);
   free(buf);
   sl_window_free(c);
+  sl_window_free(w);
+}
+
+/* A window's event count far beyond 2^32 in a checkpoint with a valid
+ * checksum is refused, without converting it to an integer first (found
+ * by fuzz_load: UBSan flagged the conversion of 8.8e199 to uint64_t; clang's
+ * -fsanitize=undefined catches it here, gcc's leaves float-cast-overflow out). */
+Test(checkpoint, huge_count_beside_a_quantile_sketch_is_corrupt) {
+  sl_window *w, *c = NULL;
+  unsigned char *buf, seven[8], *at = NULL;
+  const double n7 = 7.0, huge = 8.79831e199;
+  size_t len, i, pl;
+  uint32_t crc;
+  cr_assert_eq(sl_window_new(&w, SL_WINDOW_TUMBLING, SL_WINDOW_AGG_COUNT | SL_WINDOW_AGG_QUANTILE, NULL), SL_OK);
+  for (i = 0; i < 7; i++) cr_assert_eq(sl_window_push(w, 1, (int64_t)i, 0.5), SL_OK);
+  cr_assert_eq(sl_window_save_mem(w, 0, NULL, 0, &len), SL_EBUFFER);
+  buf = malloc(len);
+  cr_assert_eq(sl_window_save_mem(w, 0, buf, len, &len), SL_OK);
+  memcpy(seven, &n7, 8); /* the window's count, as the f64 it is stored as (little-endian host) */
+  for (i = SL__CKPT_HEADER; i + 8 <= len - SL__CKPT_TRAILER && !at; i++)
+    if (memcmp(buf + i, seven, 8) == 0) at = buf + i;
+  cr_assert_not_null(at, "the count 7 is in the checkpoint");
+  memcpy(at, &huge, 8);
+  pl = len - SL__CKPT_HEADER - SL__CKPT_TRAILER;
+  crc = sl__crc32c(0, buf + SL__CKPT_HEADER, pl);
+  for (i = 0; i < 4; i++) buf[len - 4 + i] = (unsigned char)(crc >> (8 * i));
+  cr_assert_eq(sl_window_load_mem(&c, buf, len, NULL), SL_ECORRUPT);
+  cr_assert_null(c);
+  free(buf);
   sl_window_free(w);
 }
 
