@@ -307,6 +307,22 @@ Test(checkpoint, version_and_compression_statuses) {
   } else {
     cr_assert_eq(sl__ckpt_write(1, 0, SL_SAVE_COMPRESS, emit_blob, &b, &m, &w), SL_ENOTSUP);
   }
+  if (sl_has_compression()) {
+    /* A header claiming a decompressed size other than the zstd frame's
+     * (a few bytes asking for 2^40) is refused before that allocation. */
+    uint64_t claim = (uint64_t)1 << 40;
+    size_t z;
+    memset(&w, 0, sizeof w);
+    w.mem = out;
+    w.cap = sizeof out;
+    cr_assert_eq(sl__ckpt_write(1, 0, SL_SAVE_COMPRESS, emit_blob, &b, &m, &w), SL_OK);
+    z = (size_t)w.n;
+    for (n = 0; n < 8; n++) out[20 + n] = (unsigned char)(claim >> (8 * n));
+    crc = sl__crc32c(0, out, 28);
+    memcpy(out + 28, &crc, 4);
+    cr_assert_eq(sl__ckpt_read(NULL, out, z, &m, &f), SL_ECORRUPT, "not SL_ENOMEM: nothing that large was asked");
+    cr_assert_eq(t.live_blocks, 0);
+  }
   memset(&w, 0, sizeof w);
   w.mem = out;
   w.cap = 10;

@@ -267,8 +267,15 @@ sl_status sl__ckpt_read(sl_read_fn read, void *user, size_t len, sl__mem *mem, s
   }
 #ifdef SL_HAVE_ZSTD
   {
-    uint8_t *out = (uint8_t *)sl__alloc(mem, raw ? (size_t)raw : 1);
+    uint8_t *out;
     size_t got;
+    /* The frame states its decompressed size: a header claiming another
+     * (a few bytes asking for a terabyte) is refused before allocating. */
+    if (ZSTD_getFrameContentSize(buf, (size_t)stored) != raw) {
+      sl__free(mem, buf, stored ? (size_t)stored : 1);
+      return SL_ECORRUPT;
+    }
+    out = (uint8_t *)sl__alloc(mem, raw ? (size_t)raw : 1);
     if (!out) {
       sl__free(mem, buf, stored ? (size_t)stored : 1);
       return SL_ENOMEM;
