@@ -6,8 +6,9 @@
  * 20 active features out of 2^20 weights (logistic, SGD and vw). The same
  * step through sl_model_predict_learn (one call), and learn_many in batches
  * of 256 rows (ns per row: the Python batch API's floor). Beside d = 1024,
- * the time to only read a row (the sum of its 1024 values from the same
- * 32 MiB ring): the memory floor of any learner that reads its input.
+ * the time to only read a row from the same 32 MiB ring (four independent
+ * sums: the memory floor of any learner that reads its input) and to sum it
+ * in order (the floor of a score whose bits fix the order of its adds).
  * Rows are generated before timing (a ring of 4096), so the clock sees only
  * the model. 2M steps per case, --quick 100k; a timed batch is about 16k
  * features long, so a sample stays short on a busy machine.
@@ -51,8 +52,25 @@ static void op_many(void *ctx, uint64_t i) {
   sl_model_learn_many(r->m, r->x + at * r->d, MANY, r->d, r->y + at, NULL);
 }
 
-/* Reads the row and nothing else: the memory floor. */
+/* Reads the row and nothing else: the memory floor. Four independent sums,
+ * so the adds' latency does not hide the memory's. */
 static void op_read(void *ctx, uint64_t i) {
+  run *r = (run *)ctx;
+  const double *x = r->x + (i % RING) * r->d;
+  double s[4] = {0, 0, 0, 0};
+  size_t j;
+  for (j = 0; j + 4 <= r->d; j += 4) {
+    s[0] += x[j];
+    s[1] += x[j + 1];
+    s[2] += x[j + 2];
+    s[3] += x[j + 3];
+  }
+  bench_sink(s[0] + s[1] + s[2] + s[3]);
+}
+
+/* Sums the row in order, as the score must (its bits depend on the order):
+ * the floor the chain of dependent adds sets. */
+static void op_chain(void *ctx, uint64_t i) {
   run *r = (run *)ctx;
   const double *x = r->x + (i % RING) * r->d;
   double s = 0.0;
@@ -95,13 +113,14 @@ static void make_rows(run *r, int classify, int sparse, size_t d_total) {
 }
 
 /* How a case drives the model. */
-enum { STEP_TWO_CALLS, STEP_ONE_CALL, STEP_MANY, STEP_READ };
+enum { STEP_TWO_CALLS, STEP_ONE_CALL, STEP_MANY, STEP_READ, STEP_CHAIN };
 
 static void bench_case(const char *label, sl_model_kind kind, size_t d, size_t nnz, const char *opt,
                        const char *lr, uint64_t ops, int how) {
-  static void (*const dense_ops[])(void *, uint64_t) = {op_dense, op_pl, op_many, op_read};
+  static void (*const dense_ops[])(void *, uint64_t) = {op_dense, op_pl, op_many, op_read, op_chain};
   static const char *const notes[] = {"predict + learn per row", "predict_learn per row",
-                                      "learn_many, 256 rows a call: per row", "read the row only: memory floor"};
+                                      "learn_many, 256 rows a call: per row", "read the row only: memory floor",
+                                      "in-order sum of the row: add-latency floor"};
   run r = {0};
   bench_stats s;
   double bytes, a0, a1;
@@ -129,7 +148,7 @@ static void bench_case(const char *label, sl_model_kind kind, size_t d, size_t n
     s.ops_per_sec *= MANY;
     ops *= MANY;
   }
-  bench_row("linear", label, &s, how == STEP_READ ? 0.0 : bytes, (a1 - a0) / (double)ops, notes[how]);
+  bench_row("linear", label, &s, how >= STEP_READ ? 0.0 : bytes, (a1 - a0) / (double)ops, notes[how]);
   sl_model_free(r.m);
   free(r.x);
   free(r.y);
@@ -153,7 +172,8 @@ int main(int argc, char **argv) {
   bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10, STEP_TWO_CALLS);
   bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10, STEP_ONE_CALL);
   bench_case("linreg sgd dense d=1024", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, "0.0002", ops / 10, STEP_MANY);
-  bench_case("sum of a d=1024 row", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, NULL, ops / 10, STEP_READ);
+  bench_case("read a d=1024 row", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, NULL, ops / 10, STEP_READ);
+  bench_case("in-order sum of a d=1024 row", SL_MODEL_LINEAR_REGRESSION, 1024, 0, NULL, NULL, ops / 10, STEP_CHAIN);
   for (i = 0; i < 5; i++) {
     snprintf(label, sizeof label, "logreg %s dense d=32", opts[i]);
     bench_case(label, SL_MODEL_LOGISTIC_REGRESSION, 32, 0, opts[i], lrs[i], ops, STEP_TWO_CALLS);

@@ -61,30 +61,55 @@ static void sgd_apply(sl_real *SL__RESTRICT w, const double *SL__RESTRICT x, siz
   if (d & 1) w[d - 1] = (sl_real)(w[d - 1] - lr * (g * x[d - 1]));
 }
 
+static inline double bigger(double a, double b) { return a > b ? a : b; }
+
+/* sum w_k x_k in order; with `wmax` (specialised away when NULL) also
+ * max |w_k| and max |x_k|, each in two lanes so that the chain of
+ * dependent maxima is no slower than the chain of adds. */
+static SL__ALWAYS_INLINE double plain_score(const sl_real *w, const double *x, size_t d, double *wmax, double *xmax) {
+  double s = 0.0, wm0 = 0.0, wm1 = 0.0, xm0 = 0.0, xm1 = 0.0;
+  size_t k;
+  for (k = 0; k + 2 <= d; k += 2) {
+    s += w[k] * x[k];
+    s += w[k + 1] * x[k + 1];
+    if (wmax) {
+      wm0 = bigger(wm0, fabs(w[k]));
+      wm1 = bigger(wm1, fabs(w[k + 1]));
+      xm0 = bigger(xm0, fabs(x[k]));
+      xm1 = bigger(xm1, fabs(x[k + 1]));
+    }
+  }
+  if (k < d) {
+    s += w[k] * x[k];
+    wm0 = bigger(wm0, fabs(w[k]));
+    xm0 = bigger(xm0, fabs(x[k]));
+  }
+  if (wmax) {
+    *wmax = bigger(wm0, wm1);
+    *xmax = bigger(xm0, xm1);
+  }
+  return s;
+}
+
 /* The common case (L->c.plain: sgd at a constant rate, one output, no l1 /
  * l2 / standardize / EWC) on a dense row, in one function: the score, the
  * prediction, then the general path's step with its constants read from the
  * cache (an l2 of 0 would add a signed zero that changes no bit).
  *
- * The score loop also finds max |w| and max |x|: then |new w| <= max |w| +
+ * When learning, the score loop also finds max |w| and max |x|: then |new w| <= max |w| +
  * |lr g| max |x| (up to a few roundings), and when that bound is far inside
  * the storage type's range no weight can overflow, so the check pass is
  * skipped; otherwise it runs as in the general path. */
 static sl_status plain_dense(sl__linear *L, const double *x, double *pred, int learn, double y, double w) {
   sl_real *wt = SL__LW(L);
-  double *b = SL__LBLK(L, LB_B, double), s = 0.0, score, wmax = 0.0, xmax = 0.0, g, nb, bad;
+  double *b = SL__LBLK(L, LB_B, double), s, score, wmax = 0.0, xmax = 0.0, g, nb, bad;
   const double lr = L->c.lr;
   size_t k, d = L->base.n_features;
   sl_status st;
-  for (k = 0; k < d; k++) {
-    double wk = wt[k], xk = x[k], aw = fabs(wk), ax = fabs(xk);
-    s += wk * xk;
-    wmax = wmax > aw ? wmax : aw;
-    xmax = xmax > ax ? xmax : ax;
-  }
+  s = learn ? plain_score(wt, x, d, &wmax, &xmax) : plain_score(wt, x, d, NULL, NULL);
   s += b[0];
   score = s;
-  /* NaN or infinite x makes the score NaN or infinite (see sl__linear_dense_step) */
+  /* NaN or infinite x makes the score NaN or infinite (see general_dense) */
   if (SL__UNLIKELY(!sl__finite(s)) && (st = sl__model_check_finite(&L->base, x, 0)) != SL_OK) return st;
   if (pred) *pred = sl__linear_output(L, &score);
   if (!learn) return SL_OK;

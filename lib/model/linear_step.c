@@ -67,14 +67,8 @@ static inline double coord_bad(const coord *k) {
   return (k->w - k->w) + (k->s1 - k->s1) + (k->s2 - k->s2) + (k->l1 - k->l1) + (k->f - k->f);
 }
 
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
 /* One step of weight i (output c) for input value x. */
-static ALWAYS_INLINE void coord_step(const sl__lin_step *s, const blocks *b, size_t i, size_t c, double x, coord *k) {
+static SL__ALWAYS_INLINE void coord_step(const sl__lin_step *s, const blocks *b, size_t i, size_t c, double x, coord *k) {
   double g, gl = s->g[c] * x, r, n2;
   switch (s->opt) {
   case SL__OPT_SGD:

@@ -171,7 +171,7 @@ static sl_status sl__dense(sl_model *m, const double *x, double *pred, int learn
   return learn ? sl__learned(m, st) : st;
 }
 
-/* Rows x n values of a batch, checked for NULL, dimension and size overflow. */
+/* The arrays and the row length of a batch. */
 static sl_status sl__check_batch(const sl_model *m, const double *X, size_t rows, size_t n, const void *out) {
   if (rows && (!X || !out)) return sl__fail(&m->obj, SL_EINVAL, "X or y is NULL");
   if (rows && n != m->n_features) return sl__fail(&m->obj, SL_EDIM, "rows have %z values, the model takes %z", n, m->n_features);

@@ -13,6 +13,14 @@
 #define SL__NOINLINE
 #endif
 
+/* Inlined even where the compiler would not, so a call with constant
+ * arguments becomes its own specialised code. */
+#if defined(__GNUC__)
+#define SL__ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define SL__ALWAYS_INLINE inline
+#endif
+
 /* One input row, dense (`dense` != NULL, n_features values) or sparse
  * (`idx` / `val`, `nnz` pairs, indices already checked < n_features).
  * Values are already checked finite. */
