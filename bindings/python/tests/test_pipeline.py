@@ -160,6 +160,8 @@ def test_a_pipeline_freed_before_its_first_push_frees_what_it_was_given():
         pipeline.Pipeline(2, model=m, challenger=m)
     with pytest.raises(errors.InvalidArgumentError):
         pipeline.Pipeline(2, model=drift.ADWIN())
+    with pytest.raises(errors.InvalidArgumentError):
+        pipeline.Pipeline(2, model=linear_model.LinearRegression(hashing=True, bits=4))
 
 
 def test_callbacks_report_and_their_exceptions_reach_the_caller():

@@ -235,6 +235,16 @@ def test_pickle_and_checkpoint_resume_identically():
     assert clones[0].to_bytes() == w.to_bytes() == clones[2].to_bytes()
 
 
+def test_a_loaded_window_gives_byte_keys_back():
+    require(window.Tumbling)
+    w = window.Tumbling(["count"], size=10)
+    w.push(b"\x00raw", 1, 1.0)
+    w.push(5, 2, 1.0)
+    loaded = window.Window.from_bytes(w.to_bytes())
+    loaded.flush()
+    assert sorted(map(repr, loaded.poll()["key"])) == ["5", "b'\\x00raw'"]
+
+
 def test_parameters_and_aggregates_are_checked():
     require(window.Count)
     with pytest.raises(errors.UnknownParameterError):

@@ -116,6 +116,8 @@ class Pipeline(Handle):
                 obj._fail(_lib.EINVAL)
         if model is None:
             raise InvalidArgumentError.make("a Pipeline needs a model")
+        if any(m is not None and m._hasher is not None for m in (model, challenger)):
+            raise InvalidArgumentError.make("a pipeline's features are dense: give it a model without hashing=True")
         if model is challenger:
             raise DuplicateError.make("the model and the challenger must be two objects")
         self._labels, self._classifier = model._labels, model._classifier

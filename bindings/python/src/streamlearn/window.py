@@ -252,31 +252,31 @@ class Window(Handle):
         str / bytes once byte keys were pushed); with as_dicts=True a list of
         dicts with the same names."""
         n_values = self._out.shape[0]
-        width = int(self.get_params()["key_bytes_max"]) if self._text is not None else 0
+        width = int(self.get_params()["key_bytes_max"])
         parts, left = [], max_windows
         while left is None or left > 0:
             cap = max(int(self.stat("queued")), 1) if left is None else left
             keys, starts, ends = np.empty(cap, np.uint64), np.empty(cap, np.int64), np.empty(cap, np.int64)
             vals = np.empty((cap, n_values))
-            kb = np.empty(cap * width, np.uint8) if width else None
-            kl = np.empty(cap, np.uintp) if width else None
+            kb, kl = np.empty((cap, width), np.uint8), np.zeros(cap, np.uintp)
             got = ctypes.c_size_t()
             self._call("poll", keys.ctypes.data, starts.ctypes.data, ends.ctypes.data, vals.ctypes.data, cap,
                        ctypes.byref(got), kb.ctypes.data if width else None, kl.ctypes.data if width else None)
             m = got.value
-            if width:
-                raw = kb.reshape(cap, width)
-                keys = [self._key_out((raw[i, : kl[i]].tobytes() if kl[i] else None, int(keys[i])))
-                        for i in range(m)]
-            parts.append((keys[:m], starts[:m], ends[:m], vals[:m]))
+            parts.append((keys[:m], kb[:m], kl[:m], starts[:m], ends[:m], vals[:m]))
             left = None if left is None else left - m
             if m < cap:
                 break
-        fields = [("key", object if width else np.uint64), ("start", np.int64), ("end", np.int64)]
-        out = np.empty(sum(len(p[1]) for p in parts), dtype=fields + [(v, np.float64) for v in self.value_names])
+        byte_keys = self._text is not None or any(p[2].any() for p in parts)
+        if byte_keys and self._text is None:  # a loaded window: bytes keys
+            self._text = False
+        fields = [("key", object if byte_keys else np.uint64), ("start", np.int64), ("end", np.int64)]
+        out = np.empty(sum(len(p[0]) for p in parts), dtype=fields + [(v, np.float64) for v in self.value_names])
         at = 0
-        for keys, starts, ends, vals in parts:
-            m = len(starts)
+        for keys, kb, kl, starts, ends, vals in parts:
+            m = len(keys)
+            if byte_keys:
+                keys = [self._key_out((kb[i, : kl[i]].tobytes() if kl[i] else None, int(keys[i]))) for i in range(m)]
             out["key"][at: at + m] = keys
             out["start"][at: at + m] = starts
             out["end"][at: at + m] = ends
