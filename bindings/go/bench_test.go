@@ -93,6 +93,7 @@ func BenchmarkModel(b *testing.B) {
 		b.Run(k.String()+"/predict/batch", func(b *testing.B) { benchModel(b, k, false, true) })
 		b.Run(k.String()+"/learn/event", func(b *testing.B) { benchModel(b, k, true, false) })
 		b.Run(k.String()+"/learn/batch", func(b *testing.B) { benchModel(b, k, true, true) })
+		b.Run(k.String()+"/predict_learn/event", func(b *testing.B) { benchPredictLearn(b, k) })
 	}
 }
 
@@ -125,6 +126,66 @@ func BenchmarkReplay(b *testing.B) {
 		var s Batch
 		for i := 0; i < b.N; i++ {
 			if err := r.Sample(&s, 32, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// The prequential step (predict, then learn) in one crossing per event.
+func benchPredictLearn(b *testing.B, kind ModelKind) {
+	X, y, nf := streamRows(b, Hyperplane, batch, Param("n_features", 10))
+	m, err := NewModel(kind, nf)
+	must(b, err)
+	defer m.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := i % batch
+		if _, err := m.PredictLearn(X[r*nf:(r+1)*nf], y[r]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A pipeline event and its label: two crossings per event, or two per 1024.
+func BenchmarkPipeline(b *testing.B) {
+	X, y, nf := streamRows(b, Hyperplane, batch, Param("n_features", 10))
+	ids, keys, ts := make([]uint64, batch), make([]uint64, batch), make([]int64, batch)
+	setup := func(b *testing.B) *Pipeline {
+		p, err := NewPipeline(nf)
+		must(b, err)
+		m, err := NewModel(LogisticRegression, nf)
+		must(b, err)
+		must(b, p.SetModel(m))
+		return p
+	}
+	b.Run("event", func(b *testing.B) {
+		p := setup(b)
+		defer p.Close()
+		for i := 0; i < b.N; i++ {
+			r := i % batch
+			if _, err := p.Push(Event{ID: uint64(i), TS: int64(i), Values: X[r*nf : (r+1)*nf]}); err != nil {
+				b.Fatal(err)
+			}
+			if err := p.PushLabel(uint64(i), y[r]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("batch", func(b *testing.B) {
+		p := setup(b)
+		defer p.Close()
+		out := make([]float64, 0, batch)
+		for i := 0; i < b.N; i += batch {
+			n := min(batch, b.N-i)
+			for j := 0; j < n; j++ {
+				ids[j], ts[j] = uint64(i+j), int64(i+j)
+			}
+			var err error
+			if out, _, _, err = p.PushMany(out[:0], ids[:n], keys[:n], ts[:n], X[:n*nf]); err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err = p.PushLabels(ids[:n], y[:n]); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -5,9 +5,11 @@
  * A record is a feature row of the buffer's fixed dimension, a target, a
  * weight, an int64 timestamp and a uint64 key. Records live in slots
  * 0 .. size-1; a slot id stays valid until the record in it is replaced.
- * Capacity is a hard cap: all storage is taken when the buffer is created
- * (and again when a sizing parameter changes, before any data). Adding,
- * sampling and updating priorities never allocate.
+ * Capacity is a hard cap. A new buffer takes no storage for records: all
+ * of it is taken at once by the first add (or by sl_replay_reserve), for
+ * the parameters set by then, so setting them after sl_replay_new costs
+ * nothing, even on a static arena. From then on adding, sampling and
+ * updating priorities never allocate.
  */
 #ifndef STREAMLEARN_REPLAY_H
 #define STREAMLEARN_REPLAY_H
@@ -45,21 +47,35 @@ typedef enum sl_replay_kind {
 #define SL_REPLAY_NOT_STORED ((size_t)-1)
 
 /* Creates an empty buffer of `kind` for rows of `n_features` values, with
- * the default parameters and their storage, using allocator `a` (NULL:
- * malloc). Set parameters (sl_replay_set_*) before the first add.
+ * the default parameters, using allocator `a` (NULL: malloc). Only the
+ * handle itself is allocated: the record storage waits for the first add
+ * or sl_replay_reserve. Set parameters (sl_replay_set_*) before the first
+ * add; until the storage is taken, setting them only changes values.
  * @return SL_OK, SL_EINVAL (NULL out, n_features 0 or above 2^30),
  * SL_EKIND, SL_ENOMEM. */
 SL_API sl_status sl_replay_new(sl_replay **out, sl_replay_kind kind, size_t n_features, const sl_allocator *a);
+
+/* Takes the buffer's storage now, for the current parameters, so that no
+ * later add can fail for memory and nothing after this call allocates
+ * (unless a sizing parameter is set again before the first add: that
+ * takes new storage, all or nothing). Idempotent: a buffer that already
+ * has its storage (reserved, added to, or loaded from a checkpoint of such
+ * a buffer) is left as it is. "bytes" then shows the buffer's full size.
+ * @return SL_OK, SL_EINVAL (NULL), SL_ENOMEM (the buffer is unchanged and
+ * still without storage). */
+SL_API sl_status sl_replay_reserve(sl_replay *r);
 
 /* Offers one record: `x` holds `n_features` values. The kind decides
  * whether to keep it and where; `*slot` (may be NULL) receives its slot,
  * or SL_REPLAY_NOT_STORED. A kept record may replace another (the oldest
  * for fifo / prioritized, a random one for reservoir / class_balanced).
  * A prioritized buffer gives a new record the largest priority set so far
- * ("initial_priority" before any). Allocates nothing.
+ * ("initial_priority" before any). The first add of a buffer not reserved
+ * takes its storage (see sl_replay_reserve); after that, allocates nothing.
  * @return SL_OK, SL_EINVAL (NULL, a negative weight, a class_balanced
- * target that is not a class id), SL_EDIM, SL_ENONFINITE; on error the
- * buffer is unchanged. */
+ * target that is not a class id), SL_EDIM, SL_ENONFINITE, SL_ENOMEM (no
+ * memory for the storage at the first add); on error the buffer is
+ * unchanged. */
 SL_API sl_status sl_replay_add(sl_replay *r, const double *x, size_t n_features, double target, double weight,
                                int64_t timestamp, uint64_t key, size_t *slot);
 
@@ -67,7 +83,8 @@ SL_API sl_status sl_replay_add(sl_replay *r, const double *x, size_t n_features,
  * n rows of `n_features` values (row-major) and `targets` n values;
  * `weights` (NULL: all 1), `timestamps` and `keys` (NULL: all 0) and
  * `slots` (output, NULL: not reported) hold n each. Every record is checked
- * before any is added: on error nothing changed.
+ * before any is added: on error nothing changed. With n > 0 it takes the
+ * storage as sl_replay_add does; n == 0 does nothing.
  * @return as sl_replay_add, the detail naming the bad row. */
 SL_API sl_status sl_replay_add_many(sl_replay *r, const double *x, size_t n, size_t n_features,
                                     const double *targets, const double *weights, const int64_t *timestamps,
@@ -123,13 +140,16 @@ SL_API sl_status sl_replay_get(const sl_replay *r, size_t slot, double *x, size_
 SL_API sl_status sl_replay_size(const sl_replay *r, size_t *size);
 
 /* Forgets every record (and what reservoir / class_balanced have seen, and
- * the priorities), keeping parameters, storage and the RNG's current state.
+ * the priorities), keeping parameters, storage (taken or not) and the RNG's
+ * current state.
  * @return SL_OK or SL_EINVAL. */
 SL_API sl_status sl_replay_clear(sl_replay *r);
 
 /* Parameters, statistics, save / load, free: see SL_HANDLE_API in common.h.
  * A checkpoint holds every record, the priorities and the RNG state, so a
- * loaded buffer samples exactly as the saved one would have. */
+ * loaded buffer samples exactly as the saved one would have; a buffer
+ * saved with its storage taken is loaded with it, one saved without is
+ * loaded without. */
 SL_HANDLE_API(replay);
 
 #ifdef __cplusplus

@@ -101,9 +101,10 @@ SL_API sl_status sl_stream_new(sl_stream **out, sl_stream_kind kind, const sl_al
 /* Creates a concept-drift stream blending `first` into `second`
  * (SL_STREAM_CONCEPT_DRIFT; set "position", "width", "seed" on the result).
  * On success the new stream owns both (sl_stream_free frees them); on
- * failure the caller still owns them. Streams may nest.
+ * failure the caller still owns them. Streams may nest, up to 32 levels of
+ * concept-drift streams (a checkpoint of a deeper one would not load).
  * @return SL_OK, SL_EINVAL (NULL, or first == second), SL_EDIM (different
- * n_features), SL_ENOMEM. */
+ * n_features), SL_EFULL (32 levels already), SL_ENOMEM. */
 SL_API sl_status sl_stream_concept_drift(sl_stream **out, sl_stream *first, sl_stream *second,
                                          const sl_allocator *a);
 
