@@ -557,33 +557,62 @@ static void checkpoint_kind(sl_window_kind kind) {
   sl_window_free(w);
 }
 
+/* Loads `w`'s checkpoint with the first 8 bytes of its payload equal to
+ * `was` replaced by `now` (the checksum made valid again): a hostile file,
+ * not a damaged one. Returns the load's status. */
+static sl_status load_tampered(const sl_window *w, const void *was, const void *now) {
+  sl_window *c = NULL;
+  unsigned char *buf, *at = NULL;
+  size_t len, i;
+  uint32_t crc;
+  sl_status st;
+  cr_assert_eq(sl_window_save_mem(w, 0, NULL, 0, &len), SL_EBUFFER);
+  buf = malloc(len);
+  cr_assert_eq(sl_window_save_mem(w, 0, buf, len, &len), SL_OK);
+  for (i = SL__CKPT_HEADER; i + 8 <= len - SL__CKPT_TRAILER && !at; i++)
+    if (memcmp(buf + i, was, 8) == 0) at = buf + i;
+  cr_assert_not_null(at, "the value to tamper with is in the checkpoint");
+  memcpy(at, now, 8);
+  crc = sl__crc32c(0, buf + SL__CKPT_HEADER, len - SL__CKPT_HEADER - SL__CKPT_TRAILER);
+  for (i = 0; i < 4; i++) buf[len - 4 + i] = (unsigned char)(crc >> (8 * i)); /* little-endian hosts */
+  st = sl_window_load_mem(&c, buf, len, NULL);
+  cr_assert(st == SL_OK || !c);
+  sl_window_free(c);
+  free(buf);
+  return st;
+}
+
 /* A window's event count far beyond 2^32 in a checkpoint with a valid
  * checksum is refused, without converting it to an integer first (found
  * by fuzz_load: UBSan flagged the conversion of 8.8e199 to uint64_t; clang's
  * -fsanitize=undefined catches it here, gcc's leaves float-cast-overflow out). */
 Test(checkpoint, huge_count_beside_a_quantile_sketch_is_corrupt) {
-  sl_window *w, *c = NULL;
-  unsigned char *buf, seven[8], *at = NULL;
-  const double n7 = 7.0, huge = 8.79831e199;
-  size_t len, i, pl;
-  uint32_t crc;
+  sl_window *w;
+  const double n7 = 7.0, huge = 8.79831e199; /* the count is stored as an f64 */
+  int64_t i;
   cr_assert_eq(sl_window_new(&w, SL_WINDOW_TUMBLING, SL_WINDOW_AGG_COUNT | SL_WINDOW_AGG_QUANTILE, NULL), SL_OK);
-  for (i = 0; i < 7; i++) cr_assert_eq(sl_window_push(w, 1, (int64_t)i, 0.5), SL_OK);
-  cr_assert_eq(sl_window_save_mem(w, 0, NULL, 0, &len), SL_EBUFFER);
-  buf = malloc(len);
-  cr_assert_eq(sl_window_save_mem(w, 0, buf, len, &len), SL_OK);
-  memcpy(seven, &n7, 8); /* the window's count, as the f64 it is stored as (little-endian host) */
-  for (i = SL__CKPT_HEADER; i + 8 <= len - SL__CKPT_TRAILER && !at; i++)
-    if (memcmp(buf + i, seven, 8) == 0) at = buf + i;
-  cr_assert_not_null(at, "the count 7 is in the checkpoint");
-  memcpy(at, &huge, 8);
-  pl = len - SL__CKPT_HEADER - SL__CKPT_TRAILER;
-  crc = sl__crc32c(0, buf + SL__CKPT_HEADER, pl);
-  for (i = 0; i < 4; i++) buf[len - 4 + i] = (unsigned char)(crc >> (8 * i));
-  cr_assert_eq(sl_window_load_mem(&c, buf, len, NULL), SL_ECORRUPT);
-  cr_assert_null(c);
-  free(buf);
+  for (i = 0; i < 7; i++) cr_assert_eq(sl_window_push(w, 1, i, 0.5), SL_OK);
+  cr_assert_eq(load_tampered(w, &n7, &huge), SL_ECORRUPT);
   sl_window_free(w);
+}
+
+/* A tumbling or hopping window's index whose start (index * slide) is
+ * beyond the timestamp range is refused: pushes computed index * size and
+ * overflowed (found by fuzz_load under UBSan). */
+Test(checkpoint, window_index_beyond_the_timestamp_range_is_corrupt) {
+  sl_window_kind kinds[2] = {SL_WINDOW_TUMBLING, SL_WINDOW_HOPPING};
+  int k;
+  for (k = 0; k < 2; k++) {
+    sl_window *w;
+    const int64_t idx = 123456789, far = (int64_t)1 << 60, edge = ((int64_t)1 << 62) / 10000;
+    cr_assert_eq(sl_window_new(&w, kinds[k], SL_WINDOW_AGG_SUM, NULL), SL_OK);
+    cr_assert_eq(sl_window_set_int(w, "size", 10000), SL_OK);
+    if (kinds[k] == SL_WINDOW_HOPPING) cr_assert_eq(sl_window_set_int(w, "slide", 10000), SL_OK);
+    cr_assert_eq(sl_window_push(w, 1, idx * 10000 + 5, 1.0), SL_OK);
+    cr_assert_eq(load_tampered(w, &idx, &far), SL_ECORRUPT);
+    cr_assert_eq(load_tampered(w, &idx, &edge), SL_OK, "the last window a push can open");
+    sl_window_free(w);
+  }
 }
 
 Test(checkpoint, tumbling) { checkpoint_kind(SL_WINDOW_TUMBLING); }
