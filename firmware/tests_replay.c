@@ -44,24 +44,30 @@ static int params_fit(void) {
   return 0;
 }
 
-/* FIFO keeps the latest FW_CAP records, record i in slot i mod FW_CAP,
- * and adding or sampling takes nothing from the arena. */
+/* FIFO keeps the latest FW_CAP records, record i in slot i mod FW_CAP;
+ * setting the capacity takes nothing from the arena, the first add takes
+ * the storage for FW_CAP records, and later adds and sampling take nothing. */
 static int fifo_on_arena(void) {
   sl_allocator *a = fw_arena();
   sl_replay *r = NULL;
-  double t[FW_K], s[FW_K], w[FW_K], x[FW_D], y, weight, held;
-  size_t used, used_after, size, i;
+  double t[FW_K], s[FW_K], w[FW_K], x[FW_D], y, weight, held, handle;
+  size_t used, used_after, high, size, i;
   int64_t ts;
   uint64_t key;
   FW_CHECK_TARGET(sl_replay_new(&r, SL_REPLAY_FIFO, FW_D, NULL) == SL_EINVAL); /* no malloc */
   FW_CHECK(sl_replay_new(&r, SL_REPLAY_FIFO, FW_D, a) == SL_OK);
-  FW_CHECK(sl_replay_set_int(r, "capacity", FW_CAP) == SL_OK);
+  FW_CHECK(sl_replay_stat(r, "bytes", &handle) == SL_OK);
   FW_CHECK(sl_arena_usage(a, &used, NULL) == SL_OK);
-  if (add_records(r, 0, 40) || sample(r, 1, t, s, w)) return 1;
+  FW_CHECK(sl_replay_set_int(r, "capacity", FW_CAP) == SL_OK);
   FW_CHECK(sl_arena_usage(a, &used_after, NULL) == SL_OK && used_after == used);
+  if (add_records(r, 0, 1)) return 1;
+  FW_CHECK(sl_arena_usage(a, &used, NULL) == SL_OK && used > used_after);
+  if (add_records(r, 1, 40) || sample(r, 1, t, s, w)) return 1;
+  FW_CHECK(sl_arena_usage(a, &used_after, &high) == SL_OK && used_after == used && high == used);
   FW_CHECK(sl_replay_size(r, &size) == SL_OK && size == FW_CAP);
   FW_CHECK(sl_replay_stat(r, "bytes", &held) == SL_OK);
-  printf("  fifo, capacity %d: %u bytes held\n", FW_CAP, (unsigned)held);
+  FW_CHECK(high < held + 32); /* two blocks, each rounded up to 16 bytes: nothing lost */
+  printf("  fifo, capacity %d: %u bytes held (handle %u)\n", FW_CAP, (unsigned)held, (unsigned)handle);
   for (i = 0; i < FW_CAP; i++) {
     size_t rec = i + FW_CAP * ((40 - 1 - i) / FW_CAP); /* the latest record with rec mod FW_CAP == i */
     FW_CHECK(sl_replay_get(r, i, x, FW_D, &y, &weight, &ts, &key) == SL_OK);
@@ -127,9 +133,60 @@ static int prioritized_and_checkpoint(void) {
   return 0;
 }
 
+/* Every kind this build has, capacity FW_CAP, reserved: the arena holds
+ * what the buffer holds and no more, and the adds take nothing. */
+static int every_kind_small_on_arena(void) {
+  int kind;
+  for (kind = 0; kind < 64; kind++) {
+    sl_allocator *a;
+    sl_replay *r = NULL;
+    size_t used, used_after, high;
+    double held;
+    if (!sl_replay_kind_name(kind)) continue;
+    a = fw_arena();
+    FW_CHECK(sl_replay_new(&r, (sl_replay_kind)kind, FW_D, a) == SL_OK);
+    FW_CHECK(sl_replay_set_int(r, "capacity", FW_CAP) == SL_OK);
+    if (kind == SL_REPLAY_CLASS_BALANCED) FW_CHECK(sl_replay_set_int(r, "n_classes", 3 * FW_CAP) == SL_OK);
+    FW_CHECK(sl_replay_reserve(r) == SL_OK);
+    FW_CHECK(sl_arena_usage(a, &used, NULL) == SL_OK);
+    if (add_records(r, 0, 3 * FW_CAP)) return 1; /* record i has target i */
+    FW_CHECK(sl_arena_usage(a, &used_after, &high) == SL_OK && used_after == used && high == used);
+    FW_CHECK(sl_replay_stat(r, "bytes", &held) == SL_OK && high < held + 32);
+    printf("  %-14s capacity %d: %5u bytes held, arena high water %5u\n", sl_replay_kind_name(kind), FW_CAP,
+           (unsigned)held, (unsigned)high);
+    sl_replay_free(r);
+  }
+  return 0;
+}
+
+/* An arena too small for the storage: the prepare fails with SL_ENOMEM,
+ * takes nothing, and the buffer works once its capacity fits. */
+static int a_failed_prepare_takes_nothing(void) {
+  static unsigned char small[2048] __attribute__((aligned(16)));
+  sl_allocator a;
+  sl_replay *r = NULL;
+  size_t used, used_after, size;
+  double x[FW_D] = {1, 2};
+  FW_CHECK(sl_arena_init(&a, small, sizeof small) == SL_OK);
+  FW_CHECK(sl_replay_new(&r, SL_REPLAY_FIFO, FW_D, &a) == SL_OK);
+  FW_CHECK(sl_replay_set_int(r, "capacity", 100) == SL_OK);
+  FW_CHECK(sl_arena_usage(&a, &used, NULL) == SL_OK);
+  FW_CHECK(sl_replay_add(r, x, FW_D, 0.0, 1.0, 0, 0, NULL) == SL_ENOMEM);
+  FW_CHECK(sl_replay_reserve(r) == SL_ENOMEM);
+  FW_CHECK(sl_arena_usage(&a, &used_after, NULL) == SL_OK && used_after == used);
+  FW_CHECK(sl_replay_size(r, &size) == SL_OK && size == 0);
+  FW_CHECK(sl_replay_set_int(r, "capacity", 8) == SL_OK); /* not started: still free to change */
+  if (add_records(r, 0, 20)) return 1;
+  FW_CHECK(sl_replay_size(r, &size) == SL_OK && size == 8);
+  sl_replay_free(r);
+  return 0;
+}
+
 static const fw_test replay_tests[] = {
     {"params_fit", params_fit},
     {"fifo_on_arena", fifo_on_arena},
+    {"every_kind_small_on_arena", every_kind_small_on_arena},
+    {"a_failed_prepare_takes_nothing", a_failed_prepare_takes_nothing},
     {"reservoir_on_arena", reservoir_on_arena},
     {"prioritized_and_checkpoint", prioritized_and_checkpoint},
 };
