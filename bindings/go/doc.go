@@ -1,7 +1,8 @@
 // Package streamlearn binds libstreamlearn, a C library for online machine
-// learning on live data streams: change detectors (Drift), online models
-// (Model: linear kinds and Hoeffding trees), replay buffers (Replay) and
-// seeded synthetic streams and CSV input (Stream, CSV).
+// learning on live data streams: event-time window aggregates (Window),
+// online models (Model: linear kinds and Hoeffding trees), change detectors
+// (Drift), replay buffers (Replay), the loop that ties them together
+// (Pipeline), and seeded synthetic streams and CSV input (Stream, CSV).
 //
 // # Building
 //
@@ -16,16 +17,20 @@
 //
 // # Handles
 //
-// NewDrift, NewModel, NewReplay and NewStream return a handle and an error.
+// NewWindow, NewModel, NewDrift, NewReplay, NewPipeline and NewStream
+// return a handle and an error.
 // Parameters are set by name with Param options checked by the library
 // against the kind's parameter table (DriftKind.Params lists it), or later
 // with Set. Close frees a handle's C memory at once; a finalizer frees a
 // handle that was never closed, but only when the garbage collector runs,
 // so close handles you are done with (defer h.Close()).
 //
-// Every handle saves to a []byte checkpoint (Save) that LoadDrift,
-// LoadModel, LoadReplay and LoadStream turn back into an identical handle:
-// versioned, little-endian, checksummed, the same on every platform.
+// Every handle saves to a []byte checkpoint (Save) that LoadWindow,
+// LoadModel, LoadDrift, LoadReplay, LoadPipeline and LoadStream turn back
+// into an identical handle: versioned, little-endian, checksummed, the same
+// on every platform. Attaching a handle to a pipeline (SetModel,
+// AddWindowFeature, ...) hands it over: the pipeline frees it, and the Go
+// value is closed.
 //
 // # Errors
 //
@@ -39,10 +44,11 @@
 // # Batches
 //
 // Each call crosses from Go into C once, which costs tens of nanoseconds
-// on top of the work. The batch calls (Drift.UpdateMany, Model.LearnMany,
-// Model.PredictMany, Replay.AddMany, Replay.Sample, Stream.Next) take
-// slices and do the whole batch in one crossing; C never keeps a Go
-// pointer after a call returns.
+// on top of the work. The batch calls (Window.PushMany, Drift.UpdateMany,
+// Model.LearnMany, Model.PredictMany, Replay.AddMany, Replay.Sample,
+// Pipeline.PushMany, Pipeline.PushLabels, Stream.Next) take slices and do
+// the whole batch in one crossing, and Model.PredictLearn does the
+// prequential step in one; C never keeps a Go pointer after a call returns.
 //
 // # Concurrency
 //
@@ -55,9 +61,13 @@
 //
 // # Callbacks
 //
-// Calls that feed Go code from C (Stream.WriteCSV into an io.Writer, CSV
-// reading from an io.Reader) pass the Go value through a runtime/cgo.Handle.
-// A callback's error stops the C call and is returned wrapped with the
-// library's status; a panic in a callback is caught before it reaches C
-// and re-raised in the calling goroutine.
+// Window and Pipeline callbacks (SetCallbacks), Stream.WriteCSV into an
+// io.Writer and CSV reading from an io.Reader call Go from C; the Go value
+// travels through a runtime/cgo.Handle, never as a pointer. A callback runs
+// on the goroutine that made the call, inside it. A callback's error stops
+// the C call and is returned wrapped with the library's status
+// (errors.Is(err, ErrCallback) and errors.Is(err, yourErr) both hold); a
+// panic in a callback is caught before it reaches C and re-raised in the
+// calling goroutine. Each callback is a crossing too: poll (Window.Poll)
+// or read results from the batch calls where that matters.
 package streamlearn

@@ -8015,13 +8015,16 @@ static void sl__al_save(const sl_window *w, const void *st, sl__writer *wr) {
 
 static void sl__al_load(const sl_window *w, void *st, sl__reader *r) {
   sl__alst *s = (sl__alst *)st;
+  /* A push opens window i only for a timestamp in [i * slide, i * slide +
+   * size) within +-2^62: a larger index would overflow i * slide. */
+  int64_t lim = (SL__TS_LIMIT + sl__size(w)) / sl__slide(w) + 1;
   uint32_t i;
   s->n = sl__get_u32(r);
   if (!sl__expect(r, s->n <= sl__al_cap(w))) return;
   for (i = 0; i < s->n && r->st == SL_OK; i++) {
     int64_t idx = sl__get_i64(r);
     *sl__al_idx(w, st, i) = idx;
-    sl__expect(r, idx > -SL__TS_LIMIT && idx < SL__TS_LIMIT && (i == 0 || idx > *sl__al_idx(w, st, i - 1)));
+    sl__expect(r, idx > -lim && idx < lim && (i == 0 || idx > *sl__al_idx(w, st, i - 1)));
     sl__agg_load(w, sl__al_agg(w, st, i), r);
     sl__expect(r, sl__al_agg(w, st, i)->n >= 1);
   }
