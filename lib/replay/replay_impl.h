@@ -88,10 +88,10 @@ typedef struct sl__replay_args {
   size_t n_features;
 } sl__replay_args;
 
-/* The first half of every kind's build: the handle with
- * `params`, n_features from `args` (fresh, unprepared) or from the reader,
- * then with a reader the prepare step when the checkpoint's buffer was
- * prepared, the records and the shared state. */
+/* The first half of every kind's build: the handle (ops->struct_bytes) with
+ * `params`, n_features from `args` (fresh: unprepared) or from the reader;
+ * then with a reader the prepare step if the saved buffer was prepared,
+ * the records and the shared state. */
 sl_status sl__replay_create(sl_replay **out, const sl__kind *k, const sl__pval *params, sl__reader *rd,
                             const void *args, const sl_allocator *a);
 /* The prepare step: one block for `capacity` records (and the sampling

@@ -92,10 +92,9 @@ static void store_load(sl_replay *r, sl__reader *rd) {
 
 sl_status sl__replay_create(sl_replay **out, const sl__kind *k, const sl__pval *params, sl__reader *rd,
                             const void *args, const sl_allocator *a) {
-  size_t size = ((const sl__replay_ops *)k->ops)->struct_bytes;
+  size_t nf, size = ((const sl__replay_ops *)k->ops)->struct_bytes;
   sl__object *o = NULL;
   sl_replay *r;
-  size_t nf;
   uint32_t flags = STORE_UNPREPARED;
   sl_status st;
   *out = NULL;
