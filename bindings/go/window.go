@@ -317,9 +317,12 @@ func (w *Window) Poll(max int) ([]WindowResult, error) {
 	keys, starts, ends := make([]C.uint64_t, max), make([]C.int64_t, max), make([]C.int64_t, max)
 	values, lens := make([]float64, max*nv), make([]C.size_t, max)
 	bytes := make([]byte, max*int(kb))
+	var kbp *C.uint8_t
+	if kb > 0 { // "key_bytes_max" 0: integer keys only, no byte buffer
+		kbp = (*C.uint8_t)(unsafe.Pointer(&bytes[0]))
+	}
 	var n C.size_t
-	st := C.sl_window_poll(w.c(), &keys[0], &starts[0], &ends[0], ptr(values), C.size_t(max), &n,
-		(*C.uint8_t)(unsafe.Pointer(&bytes[0])), &lens[0])
+	st := C.sl_window_poll(w.c(), &keys[0], &starts[0], &ends[0], ptr(values), C.size_t(max), &n, kbp, &lens[0])
 	runtime.KeepAlive(w)
 	if err := w.done("Poll", st); err != nil {
 		return nil, err

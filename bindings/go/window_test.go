@@ -140,7 +140,8 @@ func TestWindowSlidingQueryBytesAndCheckpoint(t *testing.T) {
 }
 
 func TestWindowCallbackPanicIsRethrown(t *testing.T) {
-	w, err := NewWindow(Tumbling, AggCount, Param("size", 10))
+	// "key_bytes_max" 0: integer keys only, so Poll passes no byte buffer
+	w, err := NewWindow(Tumbling, AggCount, Param("size", 10), Param("key_bytes_max", 0))
 	must(t, err)
 	defer w.Close()
 	must(t, w.SetCallbacks(WindowCallbacks{OnWindow: func(WindowResult) error { panic("boom") }}))
