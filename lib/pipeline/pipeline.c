@@ -253,7 +253,8 @@ sl_status sl__pipeline_ready(sl_pipeline *p) {
         size_t c = ((const sl__model_ops *)p->model[i]->obj.kind->ops)->max_classes(p->model[i]);
         if (c > p->n_classes) p->n_classes = c > SL__MAX_PROBA ? SL__MAX_PROBA : c;
       }
-  if ((st = allocate(p)) != SL_OK) {
+  /* The replay buffer takes its storage now, so no label allocates. */
+  if ((st = allocate(p)) != SL_OK || (p->replay && (st = sl_replay_reserve(p->replay)) != SL_OK)) {
     sl__pipeline_release(p);
     return sl__fail(&p->obj, st, "cannot allocate the pipeline's tables");
   }
