@@ -9712,10 +9712,10 @@ typedef struct sl__replay_args {
   size_t n_features;
 } sl__replay_args;
 
-/* The first half of every kind's build: the handle with
- * `params`, n_features from `args` (fresh, unprepared) or from the reader,
- * then with a reader the prepare step when the checkpoint's buffer was
- * prepared, the records and the shared state. */
+/* The first half of every kind's build: the handle (ops->struct_bytes) with
+ * `params`, n_features from `args` (fresh: unprepared) or from the reader;
+ * then with a reader the prepare step if the saved buffer was prepared,
+ * the records and the shared state. */
 sl_status sl__replay_create(sl_replay **out, const sl__kind *k, const sl__pval *params, sl__reader *rd,
                             const void *args, const sl_allocator *a);
 /* The prepare step: one block for `capacity` records (and the sampling
@@ -10515,10 +10515,9 @@ static void store_load(sl_replay *r, sl__reader *rd) {
 
 sl_status sl__replay_create(sl_replay **out, const sl__kind *k, const sl__pval *params, sl__reader *rd,
                             const void *args, const sl_allocator *a) {
-  size_t size = ((const sl__replay_ops *)k->ops)->struct_bytes;
+  size_t nf, size = ((const sl__replay_ops *)k->ops)->struct_bytes;
   sl__object *o = NULL;
   sl_replay *r;
-  size_t nf;
   uint32_t flags = STORE_UNPREPARED;
   sl_status st;
   *out = NULL;
