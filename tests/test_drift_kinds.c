@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checkpoint.h"
 #include "streamlearn.h"
 #include "support/contract.h"
 #include "support/testalloc.h"
@@ -205,6 +206,34 @@ Test(drift_kinds, overflowed_sums_still_checkpoint) {
       sl_drift_free(e);
     }
   }
+}
+
+/* An EDDM checkpoint (valid checksum) whose mean distance between errors
+ * is beyond the values seen is refused: a few more errors overflowed its
+ * squared deviations to infinity, and that state's checkpoint no longer
+ * loaded (found by fuzz_load). */
+Test(drift_kinds, eddm_distances_beyond_the_values_seen_are_corrupt) {
+  static double x[400];
+  sl_drift *d, *e = NULL;
+  unsigned char *b, *at = NULL;
+  double mean, huge = 1e300;
+  size_t len, i;
+  uint32_t crc;
+  cr_assert_eq(sl_drift_new(&d, SL_DRIFT_EDDM, NULL), SL_OK);
+  stream_for(SL_DRIFT_EDDM, x, 400);
+  cr_assert_eq(sl_drift_update_many(d, x, 400, NULL, 0, NULL, NULL, 0, NULL), SL_OK);
+  cr_assert_eq(sl_drift_stat(d, "distance_mean", &mean), SL_OK);
+  b = saved(d, &len);
+  for (i = SL__CKPT_HEADER; i + 8 <= len - SL__CKPT_TRAILER && !at; i++)
+    if (memcmp(b + i, &mean, 8) == 0) at = b + i; /* stored as an f64 (little-endian hosts) */
+  cr_assert_not_null(at);
+  memcpy(at, &huge, 8);
+  crc = sl__crc32c(0, b + SL__CKPT_HEADER, len - SL__CKPT_HEADER - SL__CKPT_TRAILER);
+  for (i = 0; i < 4; i++) b[len - 4 + i] = (unsigned char)(crc >> (8 * i));
+  cr_assert_eq(sl_drift_load_mem(&e, b, len, NULL), SL_ECORRUPT);
+  cr_assert_null(e);
+  free(b);
+  sl_drift_free(d);
 }
 
 Test(drift_kinds, bad_values_are_rejected_and_change_nothing) {

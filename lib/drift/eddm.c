@@ -123,6 +123,14 @@ static sl_status eddm_build(sl__object **out, const sl__pval *params, sl__reader
   e->warning = sl__get_u8(r);
   sl__expect(r, e->n_errors <= e->n && e->last_error <= e->n && e->dist.n == (double)e->n_errors &&
                     e->dist_m2 >= 0.0 && e->warning <= 1 && d->obj.param[EDDM_ALPHA].d >= d->obj.param[EDDM_BETA].d);
+  /* Distances lie in [1, n], so their mean does, their squared deviations
+   * sum to less than count * n^2, and the reference is -1 or at least 1:
+   * further errors cannot overflow a state that keeps to these (the bounds
+   * leave room for rounding). */
+  sl__expect(r, e->dist.n == 0.0 ? e->dist.mean == 0.0 && e->dist_m2 == 0.0
+                                 : e->dist.mean >= 0.5 && e->dist.mean <= 2.0 * (double)e->n &&
+                                       e->dist_m2 <= 4.0 * e->dist.n * (double)e->n * (double)e->n);
+  sl__expect(r, e->p2s_max == -1.0 || (e->p2s_max >= 0.5 && e->p2s_max <= 4.0 * (double)e->n));
   return r->st;
 }
 
