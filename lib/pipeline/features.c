@@ -55,7 +55,7 @@ void sl__layout_free(sl__layout *l, sl__mem *m) {
 sl_status sl__layout_check_late(const sl__layout *l, int64_t ts) {
   size_t i;
   for (i = 0; i < l->n_win; i++) {
-    int64_t wm;
+    int64_t wm = INT64_MIN;
     sl_window_watermark(l->win[i].w, &wm);
     if (ts < wm) return SL_ELATE;
   }

@@ -88,7 +88,7 @@ static sl_status load_layout(sl_pipeline *p, sl__reader *r) {
   for (i = 0; i < n && r->st == SL_OK; i++) {
     size_t f = (size_t)sl__get_count(r, p->lay.n_raw - 1);
     sl__object *w = NULL;
-    int kind;
+    int kind = -1;
     if (r->st != SL_OK) break;
     if ((st = load_nested(&w, &sl__window_class, r, a)) != SL_OK) return st;
     sl_window_kind_of((sl_window *)w, &kind);

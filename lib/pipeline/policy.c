@@ -142,7 +142,8 @@ sl_status sl__policy_drift(sl_pipeline *p, double served_err, uint64_t event_id)
   sl_drift_state s;
   double before;
   if (!p->drift) return SL_OK;
-  sl_drift_update(p->drift, served_err, &s);
+  /* A value the detector refuses (a non-finite regression error) is skipped. */
+  if (sl_drift_update(p->drift, served_err, &s) != SL_OK) return SL_OK;
   if (s == SL_DRIFT_WARNING && p->last_state != SL_DRIFT_WARNING) {
     p->cnt[SL__PC_WARNINGS]++;
     report_drift(p, s, SL_PIPELINE_ALERT, event_id);
