@@ -13,6 +13,11 @@ peers, timing them, and printing side-by-side tables.
 - Table collects rows (case, River's figure, ours, unit), prints Markdown
   with the ratio, and appends JSON lines to $SL_BENCH_JSON for
   bench/report.py.
+- peer("vowpalwabbit") is ensure() for an optional peer: None (after a
+  "peer not available: reason" line) when it cannot be had, so the script
+  can exit 0 without it.
+- Grid is Table for more than two systems: one column per system (or
+  path), ratio columns derived from two of them.
 Comparison scripts accept --quick (CI sizes) and check that both sides
 computed the same thing before printing any figure.
 """
@@ -40,6 +45,32 @@ def ensure(module, package=None):
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", package or module], check=True)
         importlib.invalidate_caches()
         return importlib.import_module(module)
+
+
+def peer(module, package=None):
+    """Imports an optional peer as ensure() does, but when it cannot be had
+    (SL_BENCH_INSTALL=0, pip fails, the import fails) prints "peer not
+    available: <reason>" and returns None instead of exiting."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        missing = str(e)
+    if os.environ.get("SL_BENCH_INSTALL", "1") == "0":
+        print(f"peer not available: {module} is missing ({missing}) and SL_BENCH_INSTALL=0 forbids installing")
+        return None
+    print(f"installing {package or module} ...", file=sys.stderr)
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package or module],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = (r.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"peer not available: pip install {package or module} failed ({tail})")
+        return None
+    importlib.invalidate_caches()
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        print(f"peer not available: {module} installed but does not import ({e})")
+        return None
 
 
 def load_library():
@@ -120,3 +151,45 @@ def fmt(v):
     if v is None:
         return ""
     return f"{v:.3g}" if abs(v) >= 1e5 or abs(v) < 1 else f"{v:.1f}"
+
+
+class Grid:
+    """Several systems side by side: Grid(bench, title, columns, ratios)
+    with ratios [(label, numerator column, denominator column)]; add(case,
+    unit, {column: value}, note); print(). Ratios are numerator over
+    denominator for rates (unit ending in "/s") and the inverse for times,
+    so above 1 means the numerator is better; other units get none."""
+
+    def __init__(self, bench, title, columns, ratios=()):
+        self.bench, self.title, self.columns, self.ratios, self.rows = bench, title, list(columns), list(ratios), []
+
+    def add(self, case, unit, values, note=""):
+        row = {"bench": self.bench, "case": case, "unit": unit}
+        row.update({c: values.get(c) for c in self.columns})
+        for label, num, den in self.ratios:
+            a, b = values.get(num), values.get(den)
+            rate = unit.endswith("/s")
+            ok = a and b and (rate or unit in ("s", "ms", "us", "ns"))
+            row[label] = (a / b if rate else b / a) if ok else None
+        row["note"] = note
+        self.rows.append(row)
+
+    def print(self):
+        labels = [r[0] for r in self.ratios]
+        print(f"\n### {self.title}\n")
+        print("| case | unit | " + " | ".join(self.columns + labels) + " | note |")
+        print("|---|---|" + "---:|" * (len(self.columns) + len(labels)) + "---|")
+        for r in self.rows:
+            cells = [cell4(r[c]) for c in self.columns] + [f"{r[x]:.2f}x" if r[x] else "" for x in labels]
+            print(f"| {r['case']} | {r['unit']} | " + " | ".join(cells) + f" | {r['note']} |")
+        path = os.environ.get("SL_BENCH_JSON")
+        if path:
+            with open(path, "a") as f:
+                for r in self.rows:
+                    f.write(json.dumps(r) + "\n")
+
+
+def cell4(v):
+    """Four significant digits (accuracies and errors need more than fmt's
+    one decimal); whole numbers with thousands separators from 10,000 up."""
+    return "" if v is None else f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
