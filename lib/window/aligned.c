@@ -118,7 +118,17 @@ static void sl__al_load(const sl_window *w, void *st, sl__reader *r) {
   }
 }
 
+/* The key's newest window, where an in-order event goes. */
+static void sl__al_prefetch(const sl_window *w, const void *st) {
+  uint32_t n = ((const sl__alst *)st)->n;
+  const uint8_t *e = (const uint8_t *)sl__al_idx(w, (void *)st, n ? n - 1 : 0);
+  SL__PREFETCH(e);
+  SL__PREFETCH(e + 64);
+}
+
 const sl__window_ops sl__tumbling_ops = {1,           sl__al_state_size, sl__tumbling_add, sl__tumbling_add_sums,
-                                         sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};
+                                         sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load,
+                                         sl__al_prefetch};
 const sl__window_ops sl__hopping_ops = {1,           sl__al_state_size, sl__hopping_add, NULL,
-                                        sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};
+                                        sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load,
+                                        sl__al_prefetch};

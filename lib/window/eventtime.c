@@ -260,30 +260,37 @@ sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t l
 }
 
 /* push_many's lookahead. With many keys a push waits on memory: the table
- * entry, then the key's slot. While event i is added, the table entry of
- * event i + 2 * SL__AHEAD and the slot of event i + SL__AHEAD (found by tag
- * alone, not verified: it is only a hint to the cache) are fetched, so the
- * misses of several events overlap. */
+ * entry, then the key's slot, then (ring kinds) the events it reads or
+ * writes. While event i is added, the table entry of event i + 2 * SL__AHEAD,
+ * the slot of event i + SL__AHEAD and the kind's lines of event
+ * i + SL__AHEAD / 2 are fetched, so the misses of several events overlap.
+ * Slots are found by tag alone, unverified: a wrong guess only costs a
+ * useless fetch. */
 #define SL__AHEAD 8
 /* Below this many keys the table and slots stay in cache: no lookahead. */
 #define SL__AHEAD_MIN_KEYS 16384
 
 int sl__window_lookahead_pays(const sl_window *w) { return w->ready && w->keys.n_live >= SL__AHEAD_MIN_KEYS; }
 
-void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i) {
-  const sl__keytab *t = &w->keys;
-  if (i + 2 * SL__AHEAD < n) SL__PREFETCH(sl__keytab_home(t, sl__key_hash(keys[i + 2 * SL__AHEAD], 0)));
-  if (i + SL__AHEAD < n) {
-    uint64_t h = sl__key_hash(keys[i + SL__AHEAD], 0);
-    size_t mask = t->tab_cap - 1, j = (size_t)h & mask;
-    const sl__keyent *e;
-    for (e = &t->tab[j]; e->slot && e->tag != (uint32_t)(h >> 32); e = &t->tab[j = (j + 1) & mask]) {
-    }
-    if (e->slot) {
-      const uint8_t *k = (const uint8_t *)sl__keytab_slot(t, e->slot - 1);
-      SL__PREFETCH(k);
-      SL__PREFETCH(k + 64);
-    }
+/* The slot whose table entry first matches the tag of integer key `id`, or NULL. */
+static const uint8_t *sl__slot_guess(const sl__keytab *t, uint64_t id) {
+  uint64_t h = sl__key_hash(id, 0);
+  size_t mask = t->tab_cap - 1, j = (size_t)h & mask;
+  const sl__keyent *e;
+  for (e = &t->tab[j]; e->slot && e->tag != (uint32_t)(h >> 32); e = &t->tab[j = (j + 1) & mask]) {
   }
+  return e->slot ? (const uint8_t *)sl__keytab_slot(t, e->slot - 1) : NULL;
 }
 
+void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i) {
+  const sl__keytab *t = &w->keys;
+  const sl__window_ops *ops = sl__wops(w);
+  const uint8_t *k;
+  if (i + 2 * SL__AHEAD < n) SL__PREFETCH(sl__keytab_home(t, sl__key_hash(keys[i + 2 * SL__AHEAD], 0)));
+  if (i + SL__AHEAD < n && (k = sl__slot_guess(t, keys[i + SL__AHEAD])) != NULL) {
+    SL__PREFETCH(k);
+    SL__PREFETCH(k + 64);
+  }
+  if (ops->prefetch && i + SL__AHEAD / 2 < n && (k = sl__slot_guess(t, keys[i + SL__AHEAD / 2])) != NULL)
+    ops->prefetch(w, k + sizeof(sl__wkey));
+}

@@ -210,7 +210,16 @@ static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
   }
 }
 
+/* The oldest event (it may leave) and the place after the newest (an
+ * in-order event goes there). */
+static void sl__ring_prefetch(const sl_window *w, const void *st) {
+  const sl__ringst *r = (const sl__ringst *)st;
+  const sl__ev *buf = sl__ring_buf(w, st);
+  SL__PREFETCH(&buf[r->head]);
+  SL__PREFETCH(&buf[sl__ri(r, sl__ring_cap(w), r->n)]);
+}
+
 const sl__window_ops sl__sliding_ops = {0,    sl__ring_state_size, sl__sliding_add, sl__sliding_add_sums, NULL, NULL,
-                                        sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load};
+                                        sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load, sl__ring_prefetch};
 const sl__window_ops sl__count_ops = {0,    sl__ring_state_size, sl__count_add, sl__count_add_sums, NULL, NULL,
-                                      sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load};
+                                      sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load, sl__ring_prefetch};

@@ -83,7 +83,7 @@ static void sl__se_load(const sl_window *w, void *st, sl__reader *r) {
 }
 
 static const sl__window_ops sl__se_ops = {1,           sl__se_state_size, sl__se_add,  NULL, sl__se_next_end, sl__se_close_first,
-                                          sl__se_n_open, NULL,            sl__se_save, sl__se_load};
+                                          sl__se_n_open, NULL,            sl__se_save, sl__se_load, NULL};
 
 static const sl_param_info sl__session_params[] = {
     SL__WINDOW_COMMON_ROWS,

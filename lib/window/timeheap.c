@@ -57,13 +57,35 @@ void sl__heap_set(sl__heap *h, const sl__keytab *kt, uint32_t slot, int64_t t) {
   sl__sift(h, kt, pos);
 }
 
+/* Fills the hole at i with the last entry. The last entry is usually among
+ * the latest, so rather than comparing it at every level on the way down,
+ * the hole first moves down to a leaf along the earlier children (one
+ * comparison a level) and the entry then climbs back from there (Floyd's
+ * bottom-up removal); an entry that belongs above i goes up instead. */
+static void sl__fill_hole(sl__heap *h, const sl__keytab *kt, size_t i) {
+  sl__heapent e = h->e[h->n];
+  size_t top = i, c;
+  if (i > 0 && sl__before(&e, &h->e[(i - 1) / 2])) {
+    h->e[i] = e;
+    sl__sift(h, kt, i);
+    return;
+  }
+  while ((c = 2 * i + 1) < h->n) {
+    if (c + 1 < h->n && sl__before(&h->e[c + 1], &h->e[c])) c++;
+    sl__place(h, kt, i, h->e[c]);
+    i = c;
+  }
+  while (i > top && sl__before(&e, &h->e[(i - 1) / 2])) {
+    sl__place(h, kt, i, h->e[(i - 1) / 2]);
+    i = (i - 1) / 2;
+  }
+  sl__place(h, kt, i, e);
+}
+
 void sl__heap_remove(sl__heap *h, const sl__keytab *kt, uint32_t slot) {
   sl__wkey *k = sl__keytab_slot(kt, slot);
   uint32_t pos = k->heap_pos[h->which];
   if (pos == SL__NOPOS) return;
   k->heap_pos[h->which] = SL__NOPOS;
-  if (pos != --h->n) {
-    h->e[pos] = h->e[h->n];
-    sl__sift(h, kt, pos);
-  }
+  if (pos != --h->n) sl__fill_hole(h, kt, pos);
 }

@@ -219,6 +219,9 @@ struct sl__window_ops {
   void (*save)(const sl_window *w, const void *st, sl__writer *wr);
   /* Reads and validates a state (a bad one marks `r` corrupt). */
   void (*load)(const sl_window *w, void *st, sl__reader *r);
+  /* Asks the cache for what the next add will touch beyond the slot's first
+   * 128 bytes (push_many's lookahead); NULL when nothing is worth it. */
+  void (*prefetch)(const sl_window *w, const void *st);
 };
 
 extern const sl__handle_class sl__window_class;
