@@ -2424,6 +2424,14 @@ static sl_status eddm_build(sl__object **out, const sl__pval *params, sl__reader
   e->warning = sl__get_u8(r);
   sl__expect(r, e->n_errors <= e->n && e->last_error <= e->n && e->dist.n == (double)e->n_errors &&
                     e->dist_m2 >= 0.0 && e->warning <= 1 && d->obj.param[EDDM_ALPHA].d >= d->obj.param[EDDM_BETA].d);
+  /* Distances lie in [1, n], so their mean does, their squared deviations
+   * sum to less than count * n^2, and the reference is -1 or at least 1:
+   * further errors cannot overflow a state that keeps to these (the bounds
+   * leave room for rounding). */
+  sl__expect(r, e->dist.n == 0.0 ? e->dist.mean == 0.0 && e->dist_m2 == 0.0
+                                 : e->dist.mean >= 0.5 && e->dist.mean <= 2.0 * (double)e->n &&
+                                       e->dist_m2 <= 4.0 * e->dist.n * (double)e->n * (double)e->n);
+  sl__expect(r, e->p2s_max == -1.0 || (e->p2s_max >= 0.5 && e->p2s_max <= 4.0 * (double)e->n));
   return r->st;
 }
 
@@ -7572,6 +7580,9 @@ struct sl__window_ops {
   void (*save)(const sl_window *w, const void *st, sl__writer *wr);
   /* Reads and validates a state (a bad one marks `r` corrupt). */
   void (*load)(const sl_window *w, void *st, sl__reader *r);
+  /* Asks the cache for what the next add will touch beyond the slot's first
+   * 128 bytes (push_many's lookahead); NULL when nothing is worth it. */
+  void (*prefetch)(const sl_window *w, const void *st);
 };
 
 extern const sl__handle_class sl__window_class;
@@ -8030,10 +8041,20 @@ static void sl__al_load(const sl_window *w, void *st, sl__reader *r) {
   }
 }
 
+/* The key's newest window, where an in-order event goes. */
+static void sl__al_prefetch(const sl_window *w, const void *st) {
+  uint32_t n = ((const sl__alst *)st)->n;
+  const uint8_t *e = (const uint8_t *)sl__al_idx(w, (void *)st, n ? n - 1 : 0);
+  SL__PREFETCH(e);
+  SL__PREFETCH(e + 64);
+}
+
 const sl__window_ops sl__tumbling_ops = {1,           sl__al_state_size, sl__tumbling_add, sl__tumbling_add_sums,
-                                         sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};
+                                         sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load,
+                                         sl__al_prefetch};
 const sl__window_ops sl__hopping_ops = {1,           sl__al_state_size, sl__hopping_add, NULL,
-                                        sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load};
+                                        sl__al_next_end, sl__al_close_first, sl__al_n_open, NULL, sl__al_save, sl__al_load,
+                                        sl__al_prefetch};
 #line 1 "lib/window/count.c"
 /* Count windows: per key, the last count events in timestamp order (ties by
  * arrival), read by query (as River's utils.Rolling). The logic is ring.c's. */
@@ -8351,33 +8372,40 @@ sl_status sl__window_push(sl_window *w, uint64_t id, const void *bytes, size_t l
 }
 
 /* push_many's lookahead. With many keys a push waits on memory: the table
- * entry, then the key's slot. While event i is added, the table entry of
- * event i + 2 * SL__AHEAD and the slot of event i + SL__AHEAD (found by tag
- * alone, not verified: it is only a hint to the cache) are fetched, so the
- * misses of several events overlap. */
+ * entry, then the key's slot, then (ring kinds) the events it reads or
+ * writes. While event i is added, the table entry of event i + 2 * SL__AHEAD,
+ * the slot of event i + SL__AHEAD and the kind's lines of event
+ * i + SL__AHEAD / 2 are fetched, so the misses of several events overlap.
+ * Slots are found by tag alone, unverified: a wrong guess only costs a
+ * useless fetch. */
 #define SL__AHEAD 8
 /* Below this many keys the table and slots stay in cache: no lookahead. */
 #define SL__AHEAD_MIN_KEYS 16384
 
 int sl__window_lookahead_pays(const sl_window *w) { return w->ready && w->keys.n_live >= SL__AHEAD_MIN_KEYS; }
 
-void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i) {
-  const sl__keytab *t = &w->keys;
-  if (i + 2 * SL__AHEAD < n) SL__PREFETCH(sl__keytab_home(t, sl__key_hash(keys[i + 2 * SL__AHEAD], 0)));
-  if (i + SL__AHEAD < n) {
-    uint64_t h = sl__key_hash(keys[i + SL__AHEAD], 0);
-    size_t mask = t->tab_cap - 1, j = (size_t)h & mask;
-    const sl__keyent *e;
-    for (e = &t->tab[j]; e->slot && e->tag != (uint32_t)(h >> 32); e = &t->tab[j = (j + 1) & mask]) {
-    }
-    if (e->slot) {
-      const uint8_t *k = (const uint8_t *)sl__keytab_slot(t, e->slot - 1);
-      SL__PREFETCH(k);
-      SL__PREFETCH(k + 64);
-    }
+/* The slot whose table entry first matches the tag of integer key `id`, or NULL. */
+static const uint8_t *sl__slot_guess(const sl__keytab *t, uint64_t id) {
+  uint64_t h = sl__key_hash(id, 0);
+  size_t mask = t->tab_cap - 1, j = (size_t)h & mask;
+  const sl__keyent *e;
+  for (e = &t->tab[j]; e->slot && e->tag != (uint32_t)(h >> 32); e = &t->tab[j = (j + 1) & mask]) {
   }
+  return e->slot ? (const uint8_t *)sl__keytab_slot(t, e->slot - 1) : NULL;
 }
 
+void sl__window_prefetch(const sl_window *w, const uint64_t *keys, size_t n, size_t i) {
+  const sl__keytab *t = &w->keys;
+  const sl__window_ops *ops = sl__wops(w);
+  const uint8_t *k;
+  if (i + 2 * SL__AHEAD < n) SL__PREFETCH(sl__keytab_home(t, sl__key_hash(keys[i + 2 * SL__AHEAD], 0)));
+  if (i + SL__AHEAD < n && (k = sl__slot_guess(t, keys[i + SL__AHEAD])) != NULL) {
+    SL__PREFETCH(k);
+    SL__PREFETCH(k + 64);
+  }
+  if (ops->prefetch && i + SL__AHEAD / 2 < n && (k = sl__slot_guess(t, keys[i + SL__AHEAD / 2])) != NULL)
+    ops->prefetch(w, k + sizeof(sl__wkey));
+}
 #undef SL__AHEAD
 #undef SL__AHEAD_MIN_KEYS
 #line 1 "lib/window/hopping.c"
@@ -8881,10 +8909,19 @@ static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
   }
 }
 
+/* The oldest event (it may leave) and the place after the newest (an
+ * in-order event goes there). */
+static void sl__ring_prefetch(const sl_window *w, const void *st) {
+  const sl__ringst *r = (const sl__ringst *)st;
+  const sl__ev *buf = sl__ring_buf(w, st);
+  SL__PREFETCH(&buf[r->head]);
+  SL__PREFETCH(&buf[sl__ri(r, sl__ring_cap(w), r->n)]);
+}
+
 const sl__window_ops sl__sliding_ops = {0,    sl__ring_state_size, sl__sliding_add, sl__sliding_add_sums, NULL, NULL,
-                                        sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load};
+                                        sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load, sl__ring_prefetch};
 const sl__window_ops sl__count_ops = {0,    sl__ring_state_size, sl__count_add, sl__count_add_sums, NULL, NULL,
-                                      sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load};
+                                      sl__ring_n_open, sl__ring_query, sl__ring_save, sl__ring_load, sl__ring_prefetch};
 #undef SL__RING_ADD
 #undef SL__RING_AGG_NEED
 #line 1 "lib/window/session.c"
@@ -8973,7 +9010,7 @@ static void sl__se_load(const sl_window *w, void *st, sl__reader *r) {
 }
 
 static const sl__window_ops sl__se_ops = {1,           sl__se_state_size, sl__se_add,  NULL, sl__se_next_end, sl__se_close_first,
-                                          sl__se_n_open, NULL,            sl__se_save, sl__se_load};
+                                          sl__se_n_open, NULL,            sl__se_save, sl__se_load, NULL};
 
 static const sl_param_info sl__session_params[] = {
     SL__WINDOW_COMMON_ROWS,
@@ -9121,15 +9158,37 @@ void sl__heap_set(sl__heap *h, const sl__keytab *kt, uint32_t slot, int64_t t) {
   sl__sift(h, kt, pos);
 }
 
+/* Fills the hole at i with the last entry. The last entry is usually among
+ * the latest, so rather than comparing it at every level on the way down,
+ * the hole first moves down to a leaf along the earlier children (one
+ * comparison a level) and the entry then climbs back from there (Floyd's
+ * bottom-up removal); an entry that belongs above i goes up instead. */
+static void sl__fill_hole(sl__heap *h, const sl__keytab *kt, size_t i) {
+  sl__heapent e = h->e[h->n];
+  size_t top = i, c;
+  if (i > 0 && sl__before(&e, &h->e[(i - 1) / 2])) {
+    h->e[i] = e;
+    sl__sift(h, kt, i);
+    return;
+  }
+  while ((c = 2 * i + 1) < h->n) {
+    if (c + 1 < h->n && sl__before(&h->e[c + 1], &h->e[c])) c++;
+    sl__place(h, kt, i, h->e[c]);
+    i = c;
+  }
+  while (i > top && sl__before(&e, &h->e[(i - 1) / 2])) {
+    sl__place(h, kt, i, h->e[(i - 1) / 2]);
+    i = (i - 1) / 2;
+  }
+  sl__place(h, kt, i, e);
+}
+
 void sl__heap_remove(sl__heap *h, const sl__keytab *kt, uint32_t slot) {
   sl__wkey *k = sl__keytab_slot(kt, slot);
   uint32_t pos = k->heap_pos[h->which];
   if (pos == SL__NOPOS) return;
   k->heap_pos[h->which] = SL__NOPOS;
-  if (pos != --h->n) {
-    h->e[pos] = h->e[h->n];
-    sl__sift(h, kt, pos);
-  }
+  if (pos != --h->n) sl__fill_hole(h, kt, pos);
 }
 #line 1 "lib/window/tumbling.c"
 /* Tumbling windows: [k * size, (k + 1) * size), one per event. The logic is
@@ -10967,7 +11026,7 @@ void sl__layout_free(sl__layout *l, sl__mem *m) {
 sl_status sl__layout_check_late(const sl__layout *l, int64_t ts) {
   size_t i;
   for (i = 0; i < l->n_win; i++) {
-    int64_t wm;
+    int64_t wm = INT64_MIN;
     sl_window_watermark(l->win[i].w, &wm);
     if (ts < wm) return SL_ELATE;
   }
@@ -11777,7 +11836,7 @@ static sl_status load_layout(sl_pipeline *p, sl__reader *r) {
   for (i = 0; i < n && r->st == SL_OK; i++) {
     size_t f = (size_t)sl__get_count(r, p->lay.n_raw - 1);
     sl__object *w = NULL;
-    int kind;
+    int kind = -1;
     if (r->st != SL_OK) break;
     if ((st = load_nested(&w, &sl__window_class, r, a)) != SL_OK) return st;
     sl_window_kind_of((sl_window *)w, &kind);
@@ -12142,7 +12201,8 @@ sl_status sl__pipeline_ready(sl_pipeline *p) {
         size_t c = ((const sl__model_ops *)p->model[i]->obj.kind->ops)->max_classes(p->model[i]);
         if (c > p->n_classes) p->n_classes = c > SL__MAX_PROBA ? SL__MAX_PROBA : c;
       }
-  if ((st = allocate(p)) != SL_OK) {
+  /* The replay buffer takes its storage now, so no label allocates. */
+  if ((st = allocate(p)) != SL_OK || (p->replay && (st = sl_replay_reserve(p->replay)) != SL_OK)) {
     sl__pipeline_release(p);
     return sl__fail(&p->obj, st, "cannot allocate the pipeline's tables");
   }
@@ -12427,7 +12487,8 @@ sl_status sl__policy_drift(sl_pipeline *p, double served_err, uint64_t event_id)
   sl_drift_state s;
   double before;
   if (!p->drift) return SL_OK;
-  sl_drift_update(p->drift, served_err, &s);
+  /* A value the detector refuses (a non-finite regression error) is skipped. */
+  if (sl_drift_update(p->drift, served_err, &s) != SL_OK) return SL_OK;
   if (s == SL_DRIFT_WARNING && p->last_state != SL_DRIFT_WARNING) {
     p->cnt[SL__PC_WARNINGS]++;
     report_drift(p, s, SL_PIPELINE_ALERT, event_id);

@@ -34,6 +34,12 @@
  * sl_window_value_name() describe that layout (for a feature vector, or a
  * binding's column names).
  *
+ * Parameters are checked when set, against each other too: "slide" may not
+ * exceed "size", "quantile_min" must stay below "quantile_max". Set them in
+ * an order that keeps the rule at every step (raise "size" before "slide",
+ * lower "slide" before "size"); a refused value gets SL_ERANGE and changes
+ * nothing.
+ *
  * Memory is bounded by the parameters: at most "key_cap" keys, each with a
  * fixed-size state; "bytes_per_key" (a statistic) gives the size. Per-key
  * states come from chunks (up to 256 keys, 1 MiB) allocated when a new key needs
@@ -139,10 +145,15 @@ SL_API sl_status sl_window_push_bytes(sl_window *w, const void *key, size_t len,
 
 /* Adds `n` events with integer keys, in order, stopping at the first that
  * fails with anything but SL_ELATE. `*n_done` (may be NULL) receives how
- * many were processed (late ones included), `*n_late` (may be NULL) how
- * many were late. All values are checked first: a NaN / Inf anywhere
- * returns SL_ENONFINITE with nothing applied. Returns the status of the
- * event that stopped it, else SL_OK. */
+ * many were consumed: added, or refused as late (`*n_late`, may be NULL,
+ * counts those). When on_window stops delivery (SL_ECALLBACK), the event
+ * during which it stopped is counted in `*n_done` if it went in first, and
+ * not if it was still waiting for earlier windows to be delivered, so the
+ * caller resumes at keys + *n_done either way. All values are checked
+ * first: a NaN / Inf anywhere returns SL_ENONFINITE with nothing applied.
+ * With many keys it fetches the memory of the coming events ahead, so it
+ * is the faster way to add a batch. Returns the status of the event that
+ * stopped it, else SL_OK. */
 SL_API sl_status sl_window_push_many(sl_window *w, const uint64_t *keys, const int64_t *ts, const double *values,
                                      size_t n, size_t *n_done, size_t *n_late);
 
