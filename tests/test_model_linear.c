@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "streamlearn.h"
+#include "core/deps.h" /* sl_real, SL__REAL_MAX: what the weights are stored in */
 #include "support/contract.h"
 #include "support/testalloc.h"
 
@@ -28,8 +29,17 @@ static size_t weights(const sl_model *m, double *w) {
   return n;
 }
 
+/* The relative tolerance of a value that went through `n` roundings to
+ * sl_real: `rel` in the double build (the checks stay as tight as the
+ * arithmetic), n float roundings in an SL_REAL_FLOAT build. */
+#define REAL_REL(rel, n) (sizeof(sl_real) == sizeof(double) ? (rel) : fmax((rel), (n) * FLT_EPSILON))
+
+/* The largest value sl_real holds over the largest double: 1 in the double
+ * build, so the overflow tests below use their literal values there. */
+#define REAL_SCALE (SL__REAL_MAX / DBL_MAX)
+
 static void assert_near(double got, double want, double rel, const char *what) {
-  cr_assert(fabs(got - want) <= rel * fabs(want) + 1e-300, "%s: got %.17g, want %.17g", what, got, want);
+  cr_assert(fabs(got - want) <= REAL_REL(rel, 4) * fabs(want) + 1e-300, "%s: got %.17g, want %.17g", what, got, want);
 }
 
 /* The whole saved state, for "unchanged" checks. */
@@ -76,7 +86,7 @@ Test(linear_params, layout_follows_parameters_before_data) {
   cr_assert_eq(sl_model_stat(m, "bytes", &a), SL_OK);
   cr_assert_eq(sl_model_set_str(m, "optimizer", "adam"), SL_OK);
   cr_assert_eq(sl_model_stat(m, "bytes", &b), SL_OK);
-  cr_assert_eq(b - a, 2.0 * 4 * 2 * sizeof(double), "adam keeps m and v per weight");
+  cr_assert_eq(b - a, 2.0 * 4 * 2 * sizeof(sl_real), "adam keeps m and v per weight");
   cr_assert_eq(sl_model_set_int(m, "n_classes", 5), SL_OK);
   cr_assert_eq(sl_model_weights(m, NULL, 0, &n), SL_EBUFFER);
   cr_assert_eq(n, 5 * (4 + 1));
@@ -430,12 +440,15 @@ Test(linear_refusals, bad_input_changes_nothing) {
   sl_model_free(m);
 }
 
+/* Weights near the top of sl_real's range (1e300 in the double build), so a
+ * step overflows whichever type stores them. */
 Test(linear_refusals, a_diverging_update_is_rolled_back) {
-  const char *const set[] = {"lr", "1e6", "clip_gradient", "1e300", NULL};
+  const char *const set[] = {"lr", "1e6", NULL};
   sl_model *m = make(SL_MODEL_LINEAR_REGRESSION, 2, set);
   unsigned char before[4096], after[4096];
-  double w[3] = {1e300, 1e300, 0}, x[2] = {1e10, 1e10};
+  double w[3] = {1e300 * REAL_SCALE, 1e300 * REAL_SCALE, 0}, x[2] = {1e10, 1e10};
   size_t n0, n1;
+  cr_assert_eq(sl_model_set_double(m, "clip_gradient", 1e300 * REAL_SCALE), SL_OK);
   cr_assert_eq(sl_model_set_weights(m, w, 3), SL_OK);
   n0 = snapshot(m, before, sizeof before);
   cr_assert_eq(sl_model_learn(m, x, 2, 0.0, 1.0), SL_ENONFINITE);
@@ -447,14 +460,16 @@ Test(linear_refusals, a_diverging_update_is_rolled_back) {
 
 /* Each occurrence of a repeated sparse index is its own step: here each one
  * alone stays finite from the stored weight, but the second, applied after
- * the first, overflows. The check replays the occurrences and refuses. */
+ * the first, overflows. The check replays the occurrences and refuses.
+ * (Values in units of sl_real's range: the literals in the double build.) */
 Test(linear_refusals, a_repeated_sparse_index_diverging_late_is_rolled_back) {
-  const char *const set[] = {"lr", "1e6", "clip_gradient", "1e300", "intercept_lr", "0", NULL};
+  const char *const set[] = {"lr", "1e6", "intercept_lr", "0", NULL};
   sl_model *m = make(SL_MODEL_LINEAR_REGRESSION, 4, set);
   unsigned char before[4096], after[4096];
-  double w[5] = {1.7920e308, 0, 0, 0, -1.7976e308}, val[2] = {0.5, 0.5}, got[64];
+  double w[5] = {1.7920e308 * REAL_SCALE, 0, 0, 0, -1.7976e308 * REAL_SCALE}, val[2] = {0.5, 0.5}, got[64];
   uint32_t idx[2] = {0, 0};
   size_t n0, n1;
+  cr_assert_eq(sl_model_set_double(m, "clip_gradient", 1e300 * REAL_SCALE), SL_OK);
   cr_assert_eq(sl_model_set_weights(m, w, 5), SL_OK);
   n0 = snapshot(m, before, sizeof before);
   cr_assert_eq(sl_model_learn_sparse(m, idx, val, 2, 0.0, 1.0), SL_ENONFINITE);
@@ -462,7 +477,7 @@ Test(linear_refusals, a_repeated_sparse_index_diverging_late_is_rolled_back) {
   cr_assert(n0 == n1 && memcmp(before, after, n0) == 0);
   cr_assert_eq(sl_model_learn_sparse(m, idx, val, 1, 0.0, 1.0), SL_OK, "one occurrence alone is fine");
   weights(m, got);
-  assert_near(got[0], 1.7970e308, 1e-12, "stepped by 5e305");
+  assert_near(got[0], 1.7970e308 * REAL_SCALE, 1e-12, "stepped by 5e305 (times REAL_SCALE)");
   sl_model_free(m);
 }
 
