@@ -163,7 +163,7 @@ def compare(label, gen, params, binary, quality, speed, tmp):
     quality.add(label, unit, {"VW": score(p_vw, y, binary), "ours vw+const": score(p_vwc, y, binary),
                               "ours vw": score(p_vw_own, y, binary), "ours sgd": score(p_sgd, y, binary),
                               "River sgd": score(p_river, y, binary) if river else None},
-                f"{N} rows; VW and ours vw+const: {agree:.2f}% of predictions within 1e-3")
+                f"VW and ours vw+const: {agree:.2f}% of predictions " + ("of the same class" if binary else "within 1e-3"))
     speed.add(label + ": VW rule", "events/s",
               {"VW API": N / t_api, "VW text file": N / t_text, "VW cache file": N / t_cache,
                "ours per event": N / t_ours, "ours chunks": N / t_many},
