@@ -155,6 +155,7 @@ def fmt(v):
 
 class Grid:
     """Several systems side by side: Grid(bench, title, columns, ratios)
+    (bench/report.py makes one table per `bench`: give each Grid its own)
     with ratios [(label, numerator column, denominator column)]; add(case,
     unit, {column: value}, note); print(). Ratios are numerator over
     denominator for rates (unit ending in "/s") and the inverse for times,

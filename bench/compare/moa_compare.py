@@ -146,10 +146,10 @@ def main():
             m.learn_one(x, t)
         return time.perf_counter() - t0, 100.0 * ok / len(rows)
 
-    quality = Grid("moa_compare", f"progressive accuracy %, {N} rows (higher is better; MOA, own rows: "
+    quality = Grid("moa_compare: accuracy", f"progressive accuracy %, {N} rows (higher is better; MOA, own rows: "
                    "its own generator's rows, not these)",
                    ["MOA", "ours", "River", "MOA, own rows"])
-    speed = Grid("moa_compare", f"throughput, {N} rows (events/s, higher is better)",
+    speed = Grid("moa_compare: throughput", f"throughput, {N} rows (events/s, higher is better)",
                  ["MOA ARFF file", "MOA own generator", "MOA per event", "ours per event", "ours chunks", "River"],
                  [("ours/MOA, per event", "ours per event", "MOA per event"),
                   ("ours chunks / MOA own generator", "ours chunks", "MOA own generator"),

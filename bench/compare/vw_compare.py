@@ -174,9 +174,9 @@ def compare(label, gen, params, binary, quality, speed, tmp):
 
 def main():
     print(f"Vowpal Wabbit {vw.__version__}" + (f", River {river.__version__}" if river else ", River not available"))
-    quality = Grid("vw_compare", f"progressive quality, {N} rows (MAE lower, accuracy higher is better)",
+    quality = Grid("vw_compare: quality", f"progressive quality, {N} rows (MAE lower, accuracy higher is better)",
                    ["VW", "ours vw+const", "ours vw", "ours sgd", "River sgd"])
-    speed = Grid("vw_compare", f"throughput, {N} rows (events/s, higher is better)",
+    speed = Grid("vw_compare: throughput", f"throughput, {N} rows (events/s, higher is better)",
                  ["VW API", "VW text file", "VW cache file", "ours per event", "ours chunks", "River"],
                  [("ours/VW, per event", "ours per event", "VW API"),
                   ("ours chunks / VW cache", "ours chunks", "VW cache file"),
@@ -191,7 +191,7 @@ def main():
              ("linreg sgd dense d=8", "predict_learn per row"): "linear, sgd, d=8"}
     c = c_bench_rows("bench_linear", cases)
     if c:
-        pure = Grid("vw_compare", "pure C (bench_linear --quick, p50; not the streams above)", ["ours C"])
+        pure = Grid("vw_compare: pure C", "pure C (bench_linear --quick, p50; not the streams above)", ["ours C"])
         for key, text in cases.items():
             if key in c:
                 pure.add(text, "events/s", {"ours C": c[key]}, f"{key[0]}: {key[1]}")
