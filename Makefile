@@ -131,6 +131,7 @@ uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/streamlearn.h $(DESTDIR)$(LIBDIR)/libstreamlearn.*
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/libstreamlearn.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/streamlearn
+	rm -f $(DESTDIR)$(BINDIR)/streamlearn
 
 # ---- ABI -----------------------------------------------------------------------
 
