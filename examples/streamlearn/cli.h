@@ -9,7 +9,9 @@
  *   metric.c    prequential metric, whole-stream and over a sliding window
  *   record.c    the metric series (bounded) and the drift / reset markers
  *   progress.c  the progress line on a terminal
- *   eval.c      the test-then-train loop
+ *   eval.c      the run: setup, the direct test-then-train loop, the summary
+ *   features.c  --window KIND:FIELD[:AGGS] specs: kind, field, aggregates
+ *   pipe.c      the run through sl_pipeline (windows, label delay, policies)
  *   report.c    the summary: a table or JSON
  *   plot.c      the SVG plot
  *   params.c    `params KIND`
@@ -95,18 +97,39 @@ const sl_param_info *cli_param_find(const cli_noun *noun, int kind, const char *
 
 #define CLI_MAX_SETS 64
 
+#define CLI_MAX_WINDOWS 32
+
 /* One --set handle.name=value. Points into argv. */
 typedef struct cli_set {
   const char *arg;   /* the whole text, for messages */
   const char *value;
-  char handle[16];   /* "model" */
+  char handle[16];   /* "model", "window" (the digits of "window1" go to index) */
+  int index;         /* windowI: I; -1 without digits (every window) */
   char name[64];
 } cli_set;
 
+/* --on-drift. The values are sl_pipeline_policy's, in its order. */
 typedef enum cli_policy {
-  CLI_ON_DRIFT_NOTHING = 0, /* report the drift, change nothing */
-  CLI_ON_DRIFT_RESET = 1    /* forget everything the model learned */
+  CLI_ON_DRIFT_NOTHING = 0,     /* report the drift, change nothing ("alert" too) */
+  CLI_ON_DRIFT_RESET = 1,       /* forget everything the model learned */
+  CLI_ON_DRIFT_CONSOLIDATE = 2, /* sl_model_consolidate (EWC kinds; pipeline only) */
+  CLI_ON_DRIFT_REPLAY = 3       /* reset, then relearn the replay buffer (pipeline only) */
 } cli_policy;
+
+/* The name --on-drift takes for `p` ("nothing", "reset", ...). */
+const char *cli_policy_name(cli_policy p);
+
+/* One --window KIND:FIELD[:AGGS], its kind and aggregates checked when
+ * parsed (features.c); the field is resolved once the input is open. */
+typedef struct cli_window_spec {
+  const char *arg;     /* the whole text, for messages */
+  int kind;            /* sl_window_kind */
+  char field[64];      /* the raw field's name */
+  unsigned aggregates; /* SL_WINDOW_AGG_* bits */
+} cli_window_spec;
+
+/* Parses `arg` into `w`. Returns CLI_OK or CLI_USAGE (message printed). */
+int cli_window_spec_parse(const char *arg, cli_window_spec *w);
 
 typedef struct cli_eval_opts {
   const char *csv;    /* file, or "-" for standard input; NULL: generator */
@@ -116,9 +139,17 @@ typedef struct cli_eval_opts {
   const char *drift;  /* NULL: none */
   const char *plot;   /* SVG path or NULL */
   const char *save;   /* model checkpoint path or NULL */
+  const char *replay; /* replay buffer kind (pipeline path) or NULL */
+  const char *key;    /* CSV column keying the windows; NULL: one key */
+  const char *time;   /* CSV column of event times; NULL: the event number */
+  const char *dump;   /* --dump-features CSV path or NULL */
   uint64_t events;    /* rows to run; 0: all of the CSV */
-  uint64_t window;    /* events of the windowed metric */
+  uint64_t metric_window; /* events of the windowed metric */
+  uint64_t label_delay;   /* labels go in this many events after their event */
   cli_policy on_drift;
+  int pipeline;       /* run through sl_pipeline (set by the options that need it) */
+  cli_window_spec windows[CLI_MAX_WINDOWS];
+  size_t n_windows;
   int json;
   int skip_bad_rows;
   int progress; /* -1 auto (a terminal), 0 never, 1 always */
@@ -130,9 +161,11 @@ typedef struct cli_eval_opts {
  * CLI_OK, CLI_USAGE (message printed), or -1 when --help was shown. */
 int cli_eval_parse(int argc, char **argv, cli_eval_opts *o);
 
-/* Applies every --set for handle type `noun` to handle `h` of kind `kind`.
+/* Applies every --set for handle type `noun` to handle `h` of kind `kind`;
+ * `index` >= 0 numbers the handle among several of its type (windowI: the
+ * sets naming that index and those naming none apply), else -1.
  * Returns CLI_OK or CLI_USAGE (message printed). */
-int cli_sets_apply(const cli_eval_opts *o, const cli_noun *noun, int kind, void *h);
+int cli_sets_apply(const cli_eval_opts *o, const cli_noun *noun, int kind, void *h, int index);
 
 /* 1 when a --set names handle type `noun` and parameter `name`. */
 int cli_sets_has(const cli_eval_opts *o, const char *noun, const char *name);
@@ -157,6 +190,7 @@ typedef struct cli_source {
   uint64_t rows;     /* rows given so far */
   size_t n_features;
   size_t n_classes;  /* 0: regression or unknown (CSV) */
+  size_t target_col; /* CSV: the target's column */
   char desc[160];    /* "sea (generator)", "data.csv, target y" */
   uint64_t changes[CLI_MAX_CHANGES]; /* known concept changes (event numbers) */
   size_t n_changes;
@@ -169,6 +203,14 @@ int cli_source_open(cli_source *s, const cli_eval_opts *o);
 /* Gives up to `rows` rows into X (rows x n_features) and y; `*got` is 0 at
  * the end. Returns CLI_OK or CLI_FAIL (message printed). */
 int cli_source_next(cli_source *s, double *X, double *y, size_t rows, size_t *got);
+
+/* The index of raw field `name` (a CSV column other than the target, or
+ * x0, x1, ... of a generator); `what` names the option for messages.
+ * Returns CLI_OK or CLI_USAGE (message printed). */
+int cli_source_field(const cli_source *s, const char *name, const char *what, size_t *index);
+
+/* Writes the name of raw field `i` to `f`. */
+void cli_source_field_name(FILE *f, const cli_source *s, size_t i);
 
 /* How far the source is, in [0, 1], or -1 when its size is unknown. */
 double cli_source_progress(const cli_source *s);
@@ -194,7 +236,7 @@ void cli_metric_add(cli_metric *m, double prediction, double y);
 double cli_metric_value(const cli_metric *m);    /* whole stream */
 double cli_metric_windowed(const cli_metric *m); /* last `window` events */
 double cli_metric_rmse(const cli_metric *m);
-const char *cli_metric_name(const cli_metric *m); /* "accuracy" or "MAE" */
+const char *cli_metric_label(int classify); /* "accuracy" or "MAE" */
 void cli_metric_free(cli_metric *m);
 
 /* ---- record.c ----------------------------------------------------------------- */
@@ -218,6 +260,8 @@ typedef struct cli_record {
 
 /* Starts with a point every `step` events (>= 1). */
 void cli_record_init(cli_record *r, uint64_t step);
+/* 1 when cli_record_point would keep a point at `event`. */
+int cli_record_due(const cli_record *r, uint64_t event);
 /* Called after every event (1-based number `event`). */
 void cli_record_point(cli_record *r, uint64_t event, double value);
 void cli_record_drift(cli_record *r, uint64_t event);
@@ -238,21 +282,53 @@ void cli_progress_update(cli_progress *p, uint64_t events, double fraction, cons
 /* Clears the line. */
 void cli_progress_done(cli_progress *p);
 
-/* ---- eval.c / report.c / plot.c ---------------------------------------------- */
+/* ---- eval.c / pipe.c / report.c / plot.c -------------------------------------- */
 
 /* Everything the summary reports. */
 typedef struct cli_summary {
   const cli_eval_opts *opts;
   const cli_source *source;
-  const cli_metric *metric;
   const cli_record *record;
   const char *model_kind;
   const char *drift_kind; /* NULL: none */
+  int classify;
+  double value, windowed, rmse; /* the metric: whole stream, last metric_window, RMSE */
   uint64_t events;
   double seconds;
   double model_bytes;
   double drift_bytes;
+  /* pipeline path only */
+  size_t n_features;
+  uint64_t labels, late, unlabelled, model_version;
 } cli_summary;
+
+/* One eval run: what the direct loop (eval.c) and the pipeline (pipe.c)
+ * share. */
+typedef struct cli_run {
+  cli_eval_opts opts;
+  cli_source src;
+  cli_record *rec;
+  cli_progress progress;
+  cli_summary sum;
+  const char *model_kind, *drift_kind;
+  double *X, *y; /* a batch of rows */
+  FILE *plot, *save, *dump; /* opened before the run, so a bad path fails early */
+} cli_run;
+
+/* Creates model `r->opts.model` (or the default) for `n_features` with its
+ * --set values into `*m`; sets r->model_kind and `*classify`.
+ * Returns CLI_OK, CLI_FAIL or CLI_USAGE (message printed). */
+int cli_make_model(cli_run *r, size_t n_features, sl_model **m, int *classify);
+
+/* Creates the drift detector (`*d` NULL without --drift); sets r->drift_kind. */
+int cli_make_drift(cli_run *r, sl_drift **d);
+
+/* Writes `m`'s checkpoint to the --save file. Returns CLI_OK or CLI_FAIL. */
+int cli_save_model(const cli_run *r, const sl_model *m);
+
+/* The pipeline path: runs the whole stream, fills r->sum (but seconds) and
+ * writes the --save checkpoint. Returns CLI_OK, CLI_FAIL or CLI_USAGE. */
+int cli_pipe_run(cli_run *r);
 
 int cli_eval(int argc, char **argv);
 void cli_report_table(FILE *f, const cli_summary *s);

@@ -46,7 +46,7 @@ double cli_metric_windowed(const cli_metric *m) {
 
 double cli_metric_rmse(const cli_metric *m) { return m->n ? sqrt(m->total_sq / (double)m->n) : 0.0; }
 
-const char *cli_metric_name(const cli_metric *m) { return m->classify ? "accuracy" : "MAE"; }
+const char *cli_metric_label(int classify) { return classify ? "accuracy" : "MAE"; }
 
 void cli_metric_free(cli_metric *m) {
   free(m->ring);

@@ -51,7 +51,7 @@ static frame make_frame(const cli_summary *s) {
     if (r->value[i] > hi) hi = r->value[i];
   }
   fr.x_max = s->events > 0 ? (double)s->events : 1.0;
-  if (s->metric->classify) {
+  if (s->classify) {
     fr.y_hi = 1.0;
     fr.y_lo = r->n_points ? floor((lo - 0.02) * 10.0) / 10.0 : 0.0;
     if (fr.y_lo < 0) fr.y_lo = 0;
@@ -81,7 +81,7 @@ static void axes(FILE *f, const frame *fr, const cli_summary *s) {
           W - LEFT - RIGHT, H - TOP - BOTTOM);
   fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">events</text>\n", (LEFT + W - RIGHT) / 2, H - 12);
   fprintf(f, "<text transform=\"translate(16 %.1f) rotate(-90)\" text-anchor=\"middle\">%s, last %llu events</text>\n",
-          (TOP + H - BOTTOM) / 2, cli_metric_name(s->metric), (unsigned long long)s->opts->window);
+          (TOP + H - BOTTOM) / 2, cli_metric_label(s->classify), (unsigned long long)s->opts->metric_window);
 }
 
 static void title(FILE *f, const cli_summary *s) {
@@ -92,10 +92,10 @@ static void title(FILE *f, const cli_summary *s) {
   if (s->drift_kind) {
     fputs(", drift detector ", f);
     xml_text(f, s->drift_kind);
-    if (s->opts->on_drift == CLI_ON_DRIFT_RESET) fputs(", reset on drift", f);
+    if (s->opts->on_drift != CLI_ON_DRIFT_NOTHING) fprintf(f, ", %s on drift", cli_policy_name(s->opts->on_drift));
   }
   fprintf(f, "</text>\n<text x=\"70\" y=\"38\">%s %.4f over %llu events; %llu drifts</text>\n",
-          cli_metric_name(s->metric), cli_metric_value(s->metric), (unsigned long long)s->events,
+          cli_metric_label(s->classify), s->value, (unsigned long long)s->events,
           (unsigned long long)s->record->n_drifts);
 }
 
@@ -119,7 +119,7 @@ static void legend(FILE *f, const cli_summary *s) {
   }
   x -= 90;
   fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#1f6fb4\" stroke-width=\"2\"/>"
-          "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n", x, y - 4, x + 24, y - 4, x + 30, y, cli_metric_name(s->metric));
+          "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n", x, y - 4, x + 24, y - 4, x + 30, y, cli_metric_label(s->classify));
 }
 
 /* Vertical markers of one class at `n` event positions. */

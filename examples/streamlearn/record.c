@@ -11,8 +11,10 @@ void cli_record_init(cli_record *r, uint64_t step) {
   r->step = step ? step : 1;
 }
 
+int cli_record_due(const cli_record *r, uint64_t event) { return event % r->step == 0; }
+
 void cli_record_point(cli_record *r, uint64_t event, double value) {
-  if (event % r->step != 0) return;
+  if (!cli_record_due(r, event)) return;
   if (r->n_points == CLI_MAX_POINTS) {
     size_t i, kept = 0;
     r->step *= 2;

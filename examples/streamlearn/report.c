@@ -4,8 +4,6 @@
 
 #define TABLE_POSITIONS 20 /* drift positions the table lists before "..." */
 
-static const char *policy_name(cli_policy p) { return p == CLI_ON_DRIFT_RESET ? "reset" : "nothing"; }
-
 static double rate(const cli_summary *s) { return s->seconds > 0 ? (double)s->events / s->seconds : 0.0; }
 
 /* "n at events a, b, c, ..." from the first `stored` of `n` positions. */
@@ -20,22 +18,45 @@ static void positions(FILE *f, uint64_t n, const uint64_t *at, uint64_t stored) 
 
 static uint64_t stored(uint64_t n) { return n < CLI_MAX_MARKS ? n : CLI_MAX_MARKS; }
 
+/* "sliding:x0:mean, count:x1:max" */
+static void window_list(FILE *f, const cli_eval_opts *o) {
+  size_t i;
+  for (i = 0; i < o->n_windows; i++) fprintf(f, "%s%s", i ? ", " : "", o->windows[i].arg);
+}
+
+/* The pipeline's rows of the table. */
+static void pipeline_table(FILE *f, const cli_summary *s) {
+  const cli_eval_opts *o = s->opts;
+  fprintf(f, "%-16s %llu features", "pipeline", (unsigned long long)s->n_features);
+  if (o->n_windows) {
+    fputs(" (windows: ", f);
+    window_list(f, o);
+    fputc(')', f);
+  }
+  fprintf(f, "; label delay %llu\n", (unsigned long long)o->label_delay);
+  fprintf(f, "%-16s %llu\n", "labels", (unsigned long long)s->labels);
+  if (s->late) fprintf(f, "%-16s %llu\n", "late events", (unsigned long long)s->late);
+  if (s->unlabelled) fprintf(f, "%-16s %llu\n", "unlabelled", (unsigned long long)s->unlabelled);
+}
+
 void cli_report_table(FILE *f, const cli_summary *s) {
   const cli_record *r = s->record;
-  const char *metric = cli_metric_name(s->metric);
+  const char *metric = cli_metric_label(s->classify);
   fprintf(f, "%-16s %s\n", "input", s->source->desc);
   fprintf(f, "%-16s %s\n", "model", s->model_kind);
-  if (s->drift_kind) fprintf(f, "%-16s %s (on drift: %s)\n", "drift detector", s->drift_kind, policy_name(s->opts->on_drift));
+  if (s->drift_kind) fprintf(f, "%-16s %s (on drift: %s)\n", "drift detector", s->drift_kind, cli_policy_name(s->opts->on_drift));
   fprintf(f, "%-16s %llu\n", "events", (unsigned long long)s->events);
+  if (s->opts->pipeline) pipeline_table(f, s);
   if (s->source->bad_rows) fprintf(f, "%-16s %llu\n", "bad rows skipped", (unsigned long long)s->source->bad_rows);
-  fprintf(f, "%-16s %.4f (last %llu events: %.4f)\n", metric, cli_metric_value(s->metric),
-          (unsigned long long)s->opts->window, cli_metric_windowed(s->metric));
-  if (!s->metric->classify) fprintf(f, "%-16s %.4f\n", "RMSE", cli_metric_rmse(s->metric));
+  fprintf(f, "%-16s %.4f (last %llu events: %.4f)\n", metric, s->value, (unsigned long long)s->opts->metric_window,
+          s->windowed);
+  if (!s->classify) fprintf(f, "%-16s %.4f\n", "RMSE", s->rmse);
   if (s->drift_kind) {
     fprintf(f, "%-16s ", "drifts");
     positions(f, r->n_drifts, r->drift_at, stored(r->n_drifts));
     if (r->n_warnings) fprintf(f, "%-16s %llu\n", "warnings", (unsigned long long)r->n_warnings);
-    if (r->n_resets) fprintf(f, "%-16s %llu\n", "model resets", (unsigned long long)r->n_resets);
+    if (r->n_resets) fprintf(f, "%-16s %llu\n", s->opts->pipeline ? "model changes" : "model resets",
+                             (unsigned long long)r->n_resets);
   }
   if (s->source->n_changes) {
     fprintf(f, "%-16s ", "concept changes");
@@ -64,6 +85,24 @@ static void number(FILE *f, const char *key, double v) {
   cli_json_number(f, v);
 }
 
+/* The pipeline's members: the window specs, the delay and its counters. */
+static void pipeline_json(FILE *f, const cli_summary *s) {
+  size_t i;
+  member(f, "windows");
+  fputc('[', f);
+  for (i = 0; i < s->opts->n_windows; i++) {
+    if (i) fputs(", ", f);
+    cli_json_string(f, s->opts->windows[i].arg);
+  }
+  fputc(']', f);
+  number(f, "n_features", (double)s->n_features);
+  number(f, "label_delay", (double)s->opts->label_delay);
+  number(f, "labels", (double)s->labels);
+  number(f, "late", (double)s->late);
+  number(f, "unlabelled", (double)s->unlabelled);
+  number(f, "model_version", (double)s->model_version);
+}
+
 void cli_report_json(FILE *f, const cli_summary *s) {
   const cli_record *r = s->record;
   fputs("{\n  \"input\": ", f);
@@ -74,15 +113,18 @@ void cli_report_json(FILE *f, const cli_summary *s) {
   if (s->drift_kind) cli_json_string(f, s->drift_kind);
   else fputs("null", f);
   member(f, "on_drift");
-  cli_json_string(f, policy_name(s->opts->on_drift));
+  cli_json_string(f, cli_policy_name(s->opts->on_drift));
+  member(f, "pipeline");
+  fputs(s->opts->pipeline ? "true" : "false", f);
   number(f, "events", (double)s->events);
   number(f, "bad_rows", (double)s->source->bad_rows);
+  if (s->opts->pipeline) pipeline_json(f, s);
   member(f, "metric");
-  cli_json_string(f, cli_metric_name(s->metric));
-  number(f, "value", cli_metric_value(s->metric));
-  number(f, "window", (double)s->opts->window);
-  number(f, "windowed_value", cli_metric_windowed(s->metric));
-  if (!s->metric->classify) number(f, "rmse", cli_metric_rmse(s->metric));
+  cli_json_string(f, cli_metric_label(s->classify));
+  number(f, "value", s->value);
+  number(f, "metric_window", (double)s->opts->metric_window);
+  number(f, "windowed_value", s->windowed);
+  if (!s->classify) number(f, "rmse", s->rmse);
   number(f, "drifts", (double)r->n_drifts);
   member(f, "drift_at");
   json_positions(f, r->drift_at, stored(r->n_drifts));

@@ -44,7 +44,7 @@ static int open_generator(cli_source *s, const cli_eval_opts *o) {
     cli_error("cannot create stream '%s': %s", o->stream, sl_strerror(st));
     return CLI_FAIL;
   }
-  if ((rc = cli_sets_apply(o, noun, kind, s->stream)) != CLI_OK) return rc;
+  if ((rc = cli_sets_apply(o, noun, kind, s->stream, -1)) != CLI_OK) return rc;
   sl_stream_describe(s->stream, &info);
   s->n_features = info.n_features;
   s->n_classes = info.n_classes;
@@ -87,6 +87,11 @@ static int open_csv(cli_source *s, const cli_eval_opts *o) {
   }
   sl_csv_columns(s->csv, &n_cols);
   if (!o->target) sl_csv_column_name(s->csv, n_cols - 1, &target);
+  for (s->target_col = 0; s->target_col < n_cols; s->target_col++) {
+    const char *col;
+    if (sl_csv_column_name(s->csv, s->target_col, &col) == SL_OK && strcmp(col, o->target ? o->target : target) == 0)
+      break;
+  }
   s->n_features = sl_csv_n_features(s->csv);
   if (s->n_features == 0) {
     cli_error("'%s' has no feature column besides the target", s->path);
@@ -141,6 +146,40 @@ int cli_source_next(cli_source *s, double *X, double *y, size_t rows, size_t *go
   }
   s->rows += *got;
   return rc;
+}
+
+/* CSV: the name of raw field `i` (the columns but the target, in order). */
+static const char *csv_field(const cli_source *s, size_t i) {
+  const char *name = "";
+  sl_csv_column_name(s->csv, i < s->target_col ? i : i + 1, &name);
+  return name;
+}
+
+void cli_source_field_name(FILE *f, const cli_source *s, size_t i) {
+  if (s->csv) fputs(csv_field(s, i), f);
+  else fprintf(f, "x%zu", i);
+}
+
+int cli_source_field(const cli_source *s, const char *name, const char *what, size_t *index) {
+  uint64_t v;
+  size_t i;
+  if (s->csv) {
+    for (i = 0; i < s->n_features; i++)
+      if (strcmp(csv_field(s, i), name) == 0) {
+        *index = i;
+        return CLI_OK;
+      }
+    fprintf(stderr, "streamlearn: %s: no field '%s' in '%s' (fields:", what, name, s->path);
+    for (i = 0; i < s->n_features; i++) fprintf(stderr, "%s %s", i ? "," : "", csv_field(s, i));
+    fputs("; the target is not one)\n", stderr);
+    return CLI_USAGE;
+  }
+  if (name[0] == 'x' && cli_parse_u64(name + 1, &v) == 0 && v < s->n_features) {
+    *index = (size_t)v;
+    return CLI_OK;
+  }
+  cli_error("%s: no field '%s' in %s (fields: x0 .. x%zu)", what, name, s->desc, s->n_features - 1);
+  return CLI_USAGE;
 }
 
 double cli_source_progress(const cli_source *s) {
