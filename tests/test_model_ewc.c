@@ -92,7 +92,8 @@ Test(ewc, a_huge_lambda_keeps_the_weights_at_the_anchor) {
 }
 
 /* The running Fisher of a logistic model held still (lr 0) at weights w0 is
- * the mean over the rows of (sigmoid(w0.x + b) - y)^2 x_i^2. It is read back
+ * the mean over the rows of (sigmoid(w0.x + b) - y)^2 x_i^2 (ema: the
+ * mean over the first 1 / (1 - decay) rows, then an exponential average). It is read back
  * through the penalty statistic: with the weights at anchor + e_i the
  * penalty is lambda/2 F_i. Each of the 60 rows rounds the stored running
  * Fisher once (the tolerance of a float build; two tasks: 120). */
@@ -111,7 +112,9 @@ static void fisher_case(const char *mode, double decay) {
     cr_assert_eq(sl_model_learn(m, X[i], 3, Y[i], 1.0), SL_OK);
     for (j = 0; j < 3; j++) {
       double g = (sigmoid(z) - Y[i]) * X[i][j];
-      F[j] = strcmp(mode, "mean") == 0 ? F[j] + (g * g - F[j]) / (i + 1) : decay * F[j] + (1 - decay) * g * g;
+      double rate = 1.0 / (i + 1); /* the mean; ema: the mean until 1 / (i + 1) falls below 1 - decay */
+      if (strcmp(mode, "ema") == 0 && rate < 1 - decay) rate = 1 - decay;
+      F[j] += (g * g - F[j]) * rate;
     }
   }
   cr_assert_eq(sl_model_consolidate(m), SL_OK);

@@ -3,7 +3,8 @@
  * 2017), in its online form (Schwarz et al. 2018): the objective is
  *   loss + lambda/2 sum_i F*_i (w_i - w*_i)^2
  * with the diagonal Fisher estimated online from squared loss gradients
- * (the empirical Fisher) and consolidated with decay gamma:
+ * (the empirical Fisher), by default an exponential average that tracks the
+ * Fisher near the current weights, and consolidated with decay gamma:
  *   consolidate: F* = gamma F* + F_run, w* = w, F_run = 0.
  *
  * EWC is a hook on the shared learner, not a learner of its own: after the
@@ -16,11 +17,20 @@
  */
 #include "linear.h"
 
+/* The running Fisher's rate: 1 / n gives the mean since the last
+ * consolidate; `ema` takes at least 1 - fisher_decay, so after about
+ * 1 / (1 - fisher_decay) learns it weighs the recent gradients, those near
+ * the weights that consolidate will anchor (Kirkpatrick et al. take F at
+ * the anchor w*; the mean over a task is dominated by its first, untrained
+ * rows). Before that it is the mean, so a short task is not biased toward
+ * the zero the estimate starts from. */
 void sl__ewc_step_init(const sl__linear *L, double lr_t, sl__lin_step *s) {
   const sl__pval *p = L->base.obj.param + sl__lin_spec(&L->base)->ewc_param;
+  double ema_rate = p[EWC_FISHER].i == EWC_FISHER_EMA ? 1.0 - p[EWC_DECAY].d : 0.0;
   if (p[EWC_LAMBDA].d > 0) s->ewc = lr_t * p[EWC_LAMBDA].d;
   s->fisher = 1;
-  s->f_rate = p[EWC_FISHER].i == EWC_FISHER_EMA ? 1.0 - p[EWC_DECAY].d : 1.0 / (L->fisher_n + 1.0);
+  s->f_rate = 1.0 / (L->fisher_n + 1.0);
+  if (s->f_rate < ema_rate) s->f_rate = ema_rate;
 }
 
 void sl__ewc_after_learn(sl__linear *L) { L->fisher_n += 1.0; }

@@ -74,8 +74,8 @@ enum { EWC_FISHER_MEAN, EWC_FISHER_EMA };
 
 #define SL__EWC_PARAMS                                                                                          \
   {"ewc_lambda", SL_PARAM_DOUBLE, 1.0, 0, 1e12, NULL, "EWC strength: loss + lambda/2 sum F_i (w_i - w*_i)^2", 0}, \
-      {"fisher", SL_PARAM_ENUM, EWC_FISHER_MEAN, 0, 1, "mean|ema",                                             \
-       "running Fisher: mean of squared gradients since consolidate, or exponential", 0},                      \
+      {"fisher", SL_PARAM_ENUM, EWC_FISHER_EMA, 0, 1, "mean|ema",                                              \
+       "running Fisher: mean of squared gradients since consolidate, or exponential (near the anchor)", 0},   \
       {"fisher_decay", SL_PARAM_DOUBLE, 0.999, 0, 0.999999999, NULL, "ema: weight kept by the old Fisher", 0}, \
       {"gamma", SL_PARAM_DOUBLE, 1.0, 0, 1, NULL, "online EWC: F* = gamma F* + F at each consolidate", 0}
 
