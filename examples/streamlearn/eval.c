@@ -76,7 +76,7 @@ int cli_make_drift(cli_run *r, sl_drift **d) {
 static const char *missing_handle(const cli_eval_opts *o, const cli_set *s) {
   if (strcmp(s->handle, "drift") == 0 && !o->drift) return "there is no drift detector (add --drift KIND)";
   if (strcmp(s->handle, "stream") == 0 && !o->stream) return "the input is a CSV, not a generator (--stream KIND)";
-  if (strcmp(s->handle, "window") == 0 && (size_t)(s->index + 1) > o->n_windows)
+  if (strcmp(s->handle, "window") == 0 && (s->index < 0 ? o->n_windows == 0 : (size_t)s->index >= o->n_windows))
     return s->index < 0 ? "there is no window (add --window KIND:FIELD)" : "there is no window of that index";
   if (strcmp(s->handle, "replay") == 0 && !o->replay && o->on_drift != CLI_ON_DRIFT_REPLAY)
     return "there is no replay buffer (add --replay KIND or --on-drift replay)";

@@ -178,11 +178,7 @@ static int build(pipe_run *q) {
     return rc;
   for (i = 0; i < c->opts.n_windows; i++)
     if ((rc = add_window(q, i)) != CLI_OK) return rc;
-  sl_pipeline_n_features(q->p, &n);
-  if (n == 0) {
-    cli_error("no features: every field is the --key or --time column (add --window KIND:FIELD)");
-    return CLI_USAGE;
-  }
+  sl_pipeline_n_features(q->p, &n); /* >= 1: --key and --time come with a window */
   if ((rc = add_models(q, n)) != CLI_OK || (rc = set_params(q)) != CLI_OK) return rc;
   memset(&cb, 0, sizeof cb);
   cb.struct_size = sizeof cb;

@@ -76,7 +76,7 @@ def test_json_is_consistent_and_deterministic():
     for k in ("seconds", "events_per_second"):
         assert a.pop(k) > 0 and b.pop(k) > 0
     assert a == b
-    assert a["events"] == 30000 and a["metric"] == "accuracy" and a["window"] == 1000
+    assert a["events"] == 30000 and a["metric"] == "accuracy" and a["metric_window"] == 1000
     assert a["drifts"] == len(a["drift_at"]) >= 1
     assert a["drift_at"] == sorted(a["drift_at"]) and all(1 <= e <= 30000 for e in a["drift_at"])
     assert a["concept_changes"] == [10001, 20001]
@@ -227,11 +227,12 @@ ERRORS = [
     (("eval", "--stream", "sea", "--set", "stream.noise=2"), 2, "stream.noise=2: out of range [0, 1]"),
     (("eval", "--stream", "sea", "--drift", "adwin", "--set", "drift.delta=nan"), 2, "drift.delta=nan"),
     (("eval", "--stream", "sea", "--set", "drift.delta=0.1"), 2, "no drift detector"),
-    (("eval", "--stream", "sea", "--set", "window.size=3"), 2, "not 'window'"),
+    (("eval", "--stream", "sea", "--set", "gadget.size=3"), 2, "not 'gadget'"),
     (("eval", "--stream", "sea", "--set", "noequals"), 2, "HANDLE.NAME=VALUE"),
     (("eval", "--stream", "sea", "--events", "0"), 2, "--events: '0'"),
     (("eval", "--stream", "sea", "--events", "-5"), 2, "--events: '-5'"),
     (("eval", "--stream", "sea", "--window"), 2, "--window needs a value"),
+    (("eval", "--stream", "sea", "--metric-window", "0"), 2, "--metric-window: '0'"),
     (("eval", "--stream", "sea", "--on-drift", "fix"), 2, "'fix' is not a policy"),
     (("eval", "--stream", "sea", "--frobnicate"), 2, "unknown option '--frobnicate'"),
     (("eval", "--stream", "friedman", "--model", "hoeffding_tree"), 2, "is a classifier"),
