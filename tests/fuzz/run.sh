@@ -5,7 +5,8 @@
 #   sh tests/fuzz/run.sh fuzz csv [sec]  libFuzzer (clang -fsanitize=fuzzer,address) for sec
 #                                        seconds (default 120); new inputs go to corpus/csv,
 #                                        crashing ones to $BUILD/crash-*
-# Builds into build-fuzz/ (override with BUILD=...).
+# Builds into build-fuzz/ (override with BUILD=...); FUZZ_ARGS adds libFuzzer flags
+# (FUZZ_ARGS="-fork=1 -ignore_crashes=1" goes on past a known crash).
 set -e
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build-fuzz}
@@ -30,7 +31,7 @@ fuzz)
   mkdir -p "$BUILD/corpus_$name"
   # inputs up to 4 KiB, or the largest seed (whole checkpoints can be larger)
   maxlen=$(find "tests/fuzz/corpus/$name" -type f -size +4k -exec wc -c {} \; | sort -n | tail -1 | cut -d' ' -f1)
-  "$BUILD/fuzz_$name" -max_total_time="$secs" -max_len="${maxlen:-4096}" -timeout=10 -artifact_prefix="$BUILD/" \
+  "$BUILD/fuzz_$name" -max_total_time="$secs" -max_len="${maxlen:-4096}" -timeout=10 -artifact_prefix="$BUILD/" $FUZZ_ARGS \
     "$BUILD/corpus_$name" "tests/fuzz/corpus/$name"
   # keep a minimal set of the inputs that cover something new
   mkdir -p "$BUILD/min_$name"
