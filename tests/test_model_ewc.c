@@ -7,12 +7,9 @@
 #include <string.h>
 
 #include "streamlearn.h"
+#include "support/real.h"
 #include "core/deps.h" /* sl_real: what the Fishers are stored in */
 
-/* The relative tolerance of a value that went through `n` roundings to
- * sl_real: `rel` in the double build, n float roundings in an
- * SL_REAL_FLOAT build. */
-#define REAL_REL(rel, n) (sizeof(sl_real) == sizeof(double) ? (rel) : fmax((rel), (n) * FLT_EPSILON))
 
 static sl_model *make(sl_model_kind kind, size_t d, const char *const *set) {
   sl_model *m = NULL;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "streamlearn.h"
+#include "support/real.h"
 #include "core/deps.h" /* sl_real, SL__REAL_MAX: what the weights are stored in */
 #include "support/contract.h"
 #include "support/testalloc.h"
@@ -29,10 +30,6 @@ static size_t weights(const sl_model *m, double *w) {
   return n;
 }
 
-/* The relative tolerance of a value that went through `n` roundings to
- * sl_real: `rel` in the double build (the checks stay as tight as the
- * arithmetic), n float roundings in an SL_REAL_FLOAT build. */
-#define REAL_REL(rel, n) (sizeof(sl_real) == sizeof(double) ? (rel) : fmax((rel), (n) * FLT_EPSILON))
 
 /* The largest value sl_real holds over the largest double: 1 in the double
  * build, so the overflow tests below use their literal values there. */
