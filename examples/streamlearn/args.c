@@ -143,12 +143,7 @@ static int window_opt(const char *v, cli_eval_opts *o) {
     cli_error("more than %d --window options", CLI_MAX_WINDOWS);
     return CLI_USAGE;
   }
-#ifdef CLI_NO_PIPELINE
-  cli_error("--window %s: this build has no pipeline module", v);
-  return CLI_USAGE;
-#else
   return cli_window_spec_parse(v, &o->windows[o->n_windows++]);
-#endif
 }
 
 /* If argv[*i] is option `name`, points `*value` at its value ("--name V" or
@@ -237,13 +232,6 @@ static int check_pipeline(cli_eval_opts *o) {
     cli_error("eval: --key and --time place events in windows; add --window KIND:FIELD");
     return CLI_USAGE;
   }
-#ifdef CLI_NO_PIPELINE
-  if (o->pipeline) {
-    cli_error("eval: this build has no pipeline module (--window, --label-delay, --replay, --dump-features, "
-              "--on-drift consolidate / replay need it)");
-    return CLI_USAGE;
-  }
-#endif
   return CLI_OK;
 }
 

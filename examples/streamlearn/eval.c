@@ -248,11 +248,7 @@ int cli_eval(int argc, char **argv) {
   if ((rc = setup(&r)) == CLI_OK) {
     cli_progress_init(&r.progress, r.opts.progress);
     t0 = cli_now();
-#ifndef CLI_NO_PIPELINE
-    if (r.opts.pipeline) rc = cli_pipe_run(&r);
-    else
-#endif
-      rc = direct(&r);
+    rc = r.opts.pipeline ? cli_pipe_run(&r) : direct(&r);
     cli_progress_done(&r.progress);
     if (rc == CLI_OK && r.sum.events == 0) {
       cli_error("%s has no rows", r.src.desc);

@@ -3,10 +3,11 @@
  * kinds that emit closed windows instead of answering a query), FIELD a
  * raw field's name (resolved once the input is open), AGGS a comma list
  * of aggregate names (default: mean). */
-#ifndef CLI_NO_PIPELINE
 #include <string.h>
 
 #include "cli.h"
+
+#ifndef CLI_NO_PIPELINE
 
 /* The aggregate names of the SL_WINDOW_AGG_* bits (the names
  * sl_window_value_name gives them; "quantile" stands for the n_quantiles
@@ -68,5 +69,11 @@ int cli_window_spec_parse(const char *arg, cli_window_spec *w) {
     a += len;
     if (!*a) return CLI_OK;
   }
+}
+#else
+int cli_window_spec_parse(const char *arg, cli_window_spec *w) {
+  (void)w;
+  cli_error("--window %s: this build has no pipeline module", arg);
+  return CLI_USAGE;
 }
 #endif

@@ -6,12 +6,13 @@
  * is pushed --label-delay accepted events later (0: right after the
  * prediction, prequential), the ones still waiting at the end in order.
  * Metrics, drifts and model changes are the pipeline's. */
-#ifndef CLI_NO_PIPELINE
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+#ifndef CLI_NO_PIPELINE
 
 #define BATCH 256
 #define PROGRESS_EVERY 1024
@@ -364,5 +365,12 @@ int cli_pipe_run(cli_run *c) {
   free(q.wait_id);
   free(q.wait_y);
   return rc;
+}
+#else
+int cli_pipe_run(cli_run *c) {
+  (void)c;
+  cli_error("eval: this build has no pipeline module (--window, --label-delay, --replay, --dump-features, "
+            "--pipeline and --on-drift consolidate / replay need it)");
+  return CLI_USAGE;
 }
 #endif
