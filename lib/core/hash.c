@@ -14,7 +14,7 @@ static uint64_t sl__load_le64(const uint8_t *p, size_t n) {
 SL_API uint64_t sl_hash_bytes(const void *data, size_t len, uint64_t seed) {
   const uint8_t *p = (const uint8_t *)data;
   uint64_t h = sl__mix64(seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(len + 1)));
-  if (!p) return h;
+  if (!p) return sl__mix64(h); /* no bytes: as any pointer with len 0 */
   while (len >= 8) {
     h = sl__mix64(h ^ sl__load_le64(p, 8)) * 0xff51afd7ed558ccdull;
     p += 8;

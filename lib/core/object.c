@@ -420,6 +420,7 @@ sl_status sl__object_save_mem(const sl__object *o, unsigned flags, void *buf, si
   sl_status st;
   sl__clear_error(o);
   if (!len || (!buf && cap)) return sl__fail(o, SL_EINVAL, "NULL length or buffer");
+  if (flags & ~(unsigned)SL_SAVE_COMPRESS) return sl__fail(o, SL_EINVAL, "unknown save flags %u", flags);
   SL__MEMSET(&out, 0, sizeof out);
   if (!buf) {
     /* Size query: count only. Compressed size is only known by compressing. */

@@ -67,6 +67,7 @@ static sl_status csv_fail(sl_csv *c, sl_status st, uint64_t line, size_t field, 
 static long read_mem(void *user, void *buf, size_t cap) {
   sl_csv *c = (sl_csv *)user;
   size_t n = c->src_left < cap ? c->src_left : cap;
+  if (!n) return 0; /* src may be NULL (sl_csv_open_mem with len 0) */
   SL__MEMCPY(buf, c->src, n);
   c->src += n;
   c->src_left -= n;
