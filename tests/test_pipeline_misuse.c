@@ -8,7 +8,7 @@
  *   python3 scripts/list-api.py --check tests/test_pipeline_misuse.c tests/test_stream_misuse.c */
 #include <stdint.h>
 
-#include "misuse.h"
+#include "support/misuse.h"
 
 /* A checkpoint of a handle of type `noun` other than the one under test. */
 static unsigned char *checkpoint_of_drift(size_t *len) {

@@ -3,7 +3,7 @@
  * checks in tests/misuse.h. */
 #include <stdint.h>
 
-#include "misuse.h"
+#include "support/misuse.h"
 
 Test(misuse_stream, create) {
   sl_stream *s = (sl_stream *)&s, *a, *b, *c;
