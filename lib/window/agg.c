@@ -119,14 +119,18 @@ void sl__agg_save(const sl_window *w, const sl__agg *a, sl__writer *wr) {
   }
 }
 
+/* The count and the values kept (extremes, first, last) are finite; the
+ * sums are taken as saved, infinite or NaN too: finite values near the top
+ * of the double range overflow them, and such a state must load. */
 void sl__agg_load(const sl_window *w, sl__agg *a, sl__reader *r) {
   double *f[] = {&a->n, &a->sum, &a->mean, &a->m2, &a->min, &a->max, &a->first, &a->last, &a->ew_s, &a->ew_w};
+  static const uint8_t finite[] = {1, 0, 0, 0, 1, 1, 1, 1, 0, 0};
   size_t i;
-  for (i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] = sl__get_finite(r);
+  for (i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] = finite[i] ? sl__get_finite(r) : sl__get_f64(r);
   a->first_ts = sl__get_i64(r);
   a->last_ts = sl__get_i64(r);
   a->ew_t = sl__get_i64(r);
-  sl__expect(r, a->n >= 0 && a->n == floor(a->n) && a->n < 4294967296.0 && a->m2 >= 0);
+  sl__expect(r, a->n >= 0 && a->n == floor(a->n) && a->n < 4294967296.0 && !(a->m2 < 0));
   if (w->aggs & SL_WINDOW_AGG_QUANTILE) {
     uint32_t *b = sl__agg_bins(a), nz = sl__get_u32(r), j;
     uint64_t total = 0;
