@@ -183,6 +183,22 @@ static void sl__ring_save(const sl_window *w, const void *st, sl__writer *wr) {
   }
 }
 
+/* The loaded sketch must count exactly the ring's events, since every
+ * later removal decrements the bin of the value leaving: take each event's
+ * count off its bin, check all bins are then empty, and put them back. */
+static void sl__ring_check_bins(const sl_window *w, void *st, sl__reader *rd) {
+  const sl__ringst *r = (const sl__ringst *)st;
+  const sl__ev *buf = sl__ring_buf(w, st);
+  uint32_t *bins = sl__agg_bins(sl__ring_agg(st)), i, taken = 0, b;
+  for (; taken < r->n; taken++) {
+    b = sl__sketch_bin(&w->sk, (double)buf[taken].v);
+    if (!sl__expect(rd, bins[b] > 0)) break;
+    bins[b]--;
+  }
+  for (b = 0; b < w->sk.m && rd->st == SL_OK; b++) sl__expect(rd, bins[b] == 0);
+  for (i = 0; i < taken; i++) bins[sl__sketch_bin(&w->sk, (double)buf[i].v)]++;
+}
+
 static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
   sl__ringst *r = (sl__ringst *)st;
   uint32_t cap = sl__ring_cap(w), i;
@@ -197,6 +213,7 @@ static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
     sl__get_ev(rd, &buf[i]);
     sl__expect(rd, i == 0 || buf[i].t >= buf[i - 1].t);
   }
+  if (rd->st == SL_OK && (w->need & SL__NEED_QUANT)) sl__ring_check_bins(w, st, rd);
   for (d = 0; d < 2 && rd->st == SL_OK; d++) {
     sl__deque *q = &sl__ring_dq(w, st)[d];
     sl__ev *qb = sl__dq_buf(w, st, d);
