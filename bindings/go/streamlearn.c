@@ -1008,7 +1008,7 @@ static uint64_t sl__load_le64(const uint8_t *p, size_t n) {
 SL_API uint64_t sl_hash_bytes(const void *data, size_t len, uint64_t seed) {
   const uint8_t *p = (const uint8_t *)data;
   uint64_t h = sl__mix64(seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(len + 1)));
-  if (!p) return h;
+  if (!p) return sl__mix64(h); /* no bytes: as any pointer with len 0 */
   while (len >= 8) {
     h = sl__mix64(h ^ sl__load_le64(p, 8)) * 0xff51afd7ed558ccdull;
     p += 8;
@@ -1440,6 +1440,7 @@ sl_status sl__object_save_mem(const sl__object *o, unsigned flags, void *buf, si
   sl_status st;
   sl__clear_error(o);
   if (!len || (!buf && cap)) return sl__fail(o, SL_EINVAL, "NULL length or buffer");
+  if (flags & ~(unsigned)SL_SAVE_COMPRESS) return sl__fail(o, SL_EINVAL, "unknown save flags %u", flags);
   SL__MEMSET(&out, 0, sizeof out);
   if (!buf) {
     /* Size query: count only. Compressed size is only known by compressing. */
@@ -3150,7 +3151,8 @@ void sl__river_mean_load(sl__river_mean *m, sl__reader *r) {
  * 2017), in its online form (Schwarz et al. 2018): the objective is
  *   loss + lambda/2 sum_i F*_i (w_i - w*_i)^2
  * with the diagonal Fisher estimated online from squared loss gradients
- * (the empirical Fisher) and consolidated with decay gamma:
+ * (the empirical Fisher), by default an exponential average that tracks the
+ * Fisher near the current weights, and consolidated with decay gamma:
  *   consolidate: F* = gamma F* + F_run, w* = w, F_run = 0.
  *
  * EWC is a hook on the shared learner, not a learner of its own: after the
@@ -3329,8 +3331,8 @@ enum { EWC_FISHER_MEAN, EWC_FISHER_EMA };
 
 #define SL__EWC_PARAMS                                                                                          \
   {"ewc_lambda", SL_PARAM_DOUBLE, 1.0, 0, 1e12, NULL, "EWC strength: loss + lambda/2 sum F_i (w_i - w*_i)^2", 0}, \
-      {"fisher", SL_PARAM_ENUM, EWC_FISHER_MEAN, 0, 1, "mean|ema",                                             \
-       "running Fisher: mean of squared gradients since consolidate, or exponential", 0},                      \
+      {"fisher", SL_PARAM_ENUM, EWC_FISHER_EMA, 0, 1, "mean|ema",                                              \
+       "running Fisher: mean of squared gradients since consolidate, or exponential (near the anchor)", 0},   \
       {"fisher_decay", SL_PARAM_DOUBLE, 0.999, 0, 0.999999999, NULL, "ema: weight kept by the old Fisher", 0}, \
       {"gamma", SL_PARAM_DOUBLE, 1.0, 0, 1, NULL, "online EWC: F* = gamma F* + F at each consolidate", 0}
 
@@ -3556,13 +3558,22 @@ void sl__ewc_after_learn(sl__linear *L);
   }
 
 #endif
-#line 18 "lib/model/ewc.c"
+#line 19 "lib/model/ewc.c"
 
+/* The running Fisher's rate: 1 / n gives the mean since the last
+ * consolidate; `ema` takes at least 1 - fisher_decay, so after about
+ * 1 / (1 - fisher_decay) learns it weighs the recent gradients, those near
+ * the weights that consolidate will anchor (Kirkpatrick et al. take F at
+ * the anchor w*; the mean over a task is dominated by its first, untrained
+ * rows). Before that it is the mean, so a short task is not biased toward
+ * the zero the estimate starts from. */
 void sl__ewc_step_init(const sl__linear *L, double lr_t, sl__lin_step *s) {
   const sl__pval *p = L->base.obj.param + sl__lin_spec(&L->base)->ewc_param;
+  double ema_rate = p[EWC_FISHER].i == EWC_FISHER_EMA ? 1.0 - p[EWC_DECAY].d : 0.0;
   if (p[EWC_LAMBDA].d > 0) s->ewc = lr_t * p[EWC_LAMBDA].d;
   s->fisher = 1;
-  s->f_rate = p[EWC_FISHER].i == EWC_FISHER_EMA ? 1.0 - p[EWC_DECAY].d : 1.0 / (L->fisher_n + 1.0);
+  s->f_rate = 1.0 / (L->fisher_n + 1.0);
+  if (s->f_rate < ema_rate) s->f_rate = ema_rate;
 }
 
 void sl__ewc_after_learn(sl__linear *L) { L->fisher_n += 1.0; }
@@ -7897,14 +7908,18 @@ void sl__agg_save(const sl_window *w, const sl__agg *a, sl__writer *wr) {
   }
 }
 
+/* The count and the values kept (extremes, first, last) are finite; the
+ * sums are taken as saved, infinite or NaN too: finite values near the top
+ * of the double range overflow them, and such a state must load. */
 void sl__agg_load(const sl_window *w, sl__agg *a, sl__reader *r) {
   double *f[] = {&a->n, &a->sum, &a->mean, &a->m2, &a->min, &a->max, &a->first, &a->last, &a->ew_s, &a->ew_w};
+  static const uint8_t finite[] = {1, 0, 0, 0, 1, 1, 1, 1, 0, 0};
   size_t i;
-  for (i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] = sl__get_finite(r);
+  for (i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] = finite[i] ? sl__get_finite(r) : sl__get_f64(r);
   a->first_ts = sl__get_i64(r);
   a->last_ts = sl__get_i64(r);
   a->ew_t = sl__get_i64(r);
-  sl__expect(r, a->n >= 0 && a->n == floor(a->n) && a->n < 4294967296.0 && a->m2 >= 0);
+  sl__expect(r, a->n >= 0 && a->n == floor(a->n) && a->n < 4294967296.0 && !(a->m2 < 0));
   if (w->aggs & SL_WINDOW_AGG_QUANTILE) {
     uint32_t *b = sl__agg_bins(a), nz = sl__get_u32(r), j;
     uint64_t total = 0;
@@ -8882,6 +8897,22 @@ static void sl__ring_save(const sl_window *w, const void *st, sl__writer *wr) {
   }
 }
 
+/* The loaded sketch must count exactly the ring's events, since every
+ * later removal decrements the bin of the value leaving: take each event's
+ * count off its bin, check all bins are then empty, and put them back. */
+static void sl__ring_check_bins(const sl_window *w, void *st, sl__reader *rd) {
+  const sl__ringst *r = (const sl__ringst *)st;
+  const sl__ev *buf = sl__ring_buf(w, st);
+  uint32_t *bins = sl__agg_bins(sl__ring_agg(st)), i, taken = 0, b;
+  for (; taken < r->n; taken++) {
+    b = sl__sketch_bin(&w->sk, (double)buf[taken].v);
+    if (!sl__expect(rd, bins[b] > 0)) break;
+    bins[b]--;
+  }
+  for (b = 0; b < w->sk.m && rd->st == SL_OK; b++) sl__expect(rd, bins[b] == 0);
+  for (i = 0; i < taken; i++) bins[sl__sketch_bin(&w->sk, (double)buf[i].v)]++;
+}
+
 static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
   sl__ringst *r = (sl__ringst *)st;
   uint32_t cap = sl__ring_cap(w), i;
@@ -8896,6 +8927,7 @@ static void sl__ring_load(const sl_window *w, void *st, sl__reader *rd) {
     sl__get_ev(rd, &buf[i]);
     sl__expect(rd, i == 0 || buf[i].t >= buf[i - 1].t);
   }
+  if (rd->st == SL_OK && (w->need & SL__NEED_QUANT)) sl__ring_check_bins(w, st, rd);
   for (d = 0; d < 2 && rd->st == SL_OK; d++) {
     sl__deque *q = &sl__ring_dq(w, st)[d];
     sl__ev *qb = sl__dq_buf(w, st, d);
@@ -13082,6 +13114,7 @@ static sl_status csv_fail(sl_csv *c, sl_status st, uint64_t line, size_t field, 
 static long read_mem(void *user, void *buf, size_t cap) {
   sl_csv *c = (sl_csv *)user;
   size_t n = c->src_left < cap ? c->src_left : cap;
+  if (!n) return 0; /* src may be NULL (sl_csv_open_mem with len 0) */
   SL__MEMCPY(buf, c->src, n);
   c->src += n;
   c->src_left -= n;

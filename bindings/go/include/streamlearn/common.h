@@ -94,7 +94,9 @@ SL_API const char *sl_status_name(int status);
 /* A caller-supplied allocator, passed to sl_X_new() and copied into the
  * handle (the caller's struct need not outlive the call). `alloc` returns
  * memory aligned for any object type, or NULL; `free` receives the size
- * that was asked. Set `struct_size = sizeof(sl_allocator)`. */
+ * that was asked. Set `struct_size = sizeof(sl_allocator)`: sl_X_new and
+ * sl_X_load refuse one with a smaller struct_size or a NULL function
+ * (SL_EINVAL). Every sl_X_new leaves `*out` NULL on error. */
 typedef struct sl_allocator {
   size_t struct_size;
   void *(*alloc)(void *ctx, size_t size);
@@ -109,9 +111,10 @@ typedef struct sl_allocator {
  * @return SL_OK, SL_EINVAL (NULL) or SL_EFULL (`len` too small for the header). */
 SL_API sl_status sl_arena_init(sl_allocator *out, void *buf, size_t len);
 
-/* Bytes of an arena in use now, and the most ever in use (high water mark).
- * Size a firmware arena by creating the handles once on a host and reading
- * the high water mark. @return SL_OK or SL_EINVAL. */
+/* Bytes of an arena in use now, and the most ever in use (high water mark);
+ * `used` and `high_water` may each be NULL. Size a firmware arena by
+ * creating the handles once on a host and reading the high water mark.
+ * @return SL_OK or SL_EINVAL (`arena` NULL or not made by sl_arena_init). */
 SL_API sl_status sl_arena_usage(const sl_allocator *arena, size_t *used, size_t *high_water);
 
 /* Forgets every block of the arena: every handle allocated from it must
@@ -215,16 +218,19 @@ SL_API sl_status sl_checkpoint_inspect(const void *buf, size_t len, sl_checkpoin
  * sl_<noun>_save (h, flags, write, user)
  *   Write a framed, checksummed checkpoint through `write` (flags:
  *   SL_SAVE_COMPRESS). SL_EIO when `write` fails, SL_ENOTSUP for compression
- *   without zstd. The handle is never changed.
+ *   without zstd, SL_EINVAL for NULL `h` / `write` or an unknown flag bit.
+ *   The handle is never changed.
  * sl_<noun>_save_mem (h, flags, buf, cap, &len)
  *   Same into memory: `*len` receives the size; SL_EBUFFER (with `*len` set)
- *   when `cap` is too small, so buf = NULL, cap = 0 asks the size.
+ *   when `cap` is too small, so buf = NULL, cap = 0 asks the size; SL_EINVAL
+ *   for NULL `len`, NULL `buf` with cap > 0, or an unknown flag bit.
  * sl_<noun>_load (&h, read, user, allocator) / sl_<noun>_load_mem (&h, buf, len, allocator)
  *   Create a new handle from a checkpoint, identical in every observable way
  *   to the one saved. SL_ECORRUPT (truncated, checksum mismatch, inconsistent
  *   content), SL_EVERSION, SL_EKIND (a checkpoint of another handle type),
  *   SL_ENOTSUP (compressed, without zstd), SL_ENOMEM. On error `*h` is NULL
- *   and nothing leaks.
+ *   and nothing leaks. SL_EINVAL for NULL `out`, `read` or `buf`, or an
+ *   allocator without functions or with struct_size too small (as sl_X_new).
  * sl_<noun>_free (h)
  *   Release the handle and all its memory; NULL is a no-op.
  */
@@ -250,7 +256,9 @@ SL_API sl_status sl_checkpoint_inspect(const void *buf, size_t len, sl_checkpoin
 /* ---- utilities --------------------------------------------------------- */
 
 /* Deterministic 64-bit hash of `len` bytes with `seed` (the hashing trick
- * for string-named features, and byte-string keys). Same on every platform. */
+ * for string-named features, and byte-string keys). Same on every platform.
+ * `data` NULL reads no bytes (only `len` and `seed` count), so NULL with
+ * len 0 hashes as any pointer with len 0. */
 SL_API uint64_t sl_hash_bytes(const void *data, size_t len, uint64_t seed);
 
 #ifdef __cplusplus

@@ -217,7 +217,8 @@ SL_API sl_status sl_pipeline_new(sl_pipeline **out, size_t n_raw, const sl_alloc
  * a batch of "replay_k" learned per label and the replay policy's source.
  * @return SL_OK, SL_EINVAL (NULL pipeline; NULL model for set_model),
  * SL_ESTATE (the pipeline has run), SL_EDUP (the handle is already
- * attached here). */
+ * attached here in another role). Setting the handle a role already holds
+ * is a no-op (SL_OK). */
 SL_API sl_status sl_pipeline_set_model(sl_pipeline *p, sl_model *m);
 SL_API sl_status sl_pipeline_set_challenger(sl_pipeline *p, sl_model *m);
 SL_API sl_status sl_pipeline_set_drift(sl_pipeline *p, sl_drift *d);
@@ -281,7 +282,8 @@ SL_API sl_status sl_pipeline_push_many(sl_pipeline *p, size_t n, const uint64_t 
  * @return SL_OK, SL_EINVAL (NULL; a class label that is not an index the
  * models accept), SL_ENONFINITE, SL_ENOTFOUND (no pending prediction with
  * this id: never pushed, labelled already, expired), SL_ESTATE (before
- * the first push, or from a callback); on these nothing changed.
+ * the first push, or from a callback); on these nothing changed, except
+ * that SL_ENOTFOUND counts in the "unmatched_labels" statistic.
  * SL_ENOMEM: a rollback could not load its snapshot; the label was
  * applied, the champion kept. A model refusing an update (a diverging
  * step, rolled back by the model) is counted in "learn_rejected", not an
