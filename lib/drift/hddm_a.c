@@ -102,7 +102,9 @@ static sl_status ha_build(sl__object **out, const sl__pval *params, sl__reader *
   sl__river_mean_load(&h->z, r);
   sl__river_mean_load(&h->x_min, r);
   sl__river_mean_load(&h->x_max, r);
-  sl__expect(r, h->x_min.n <= h->z.n && h->x_max.n <= h->z.n);
+  /* Means of 0 / 1 errors lie in [0, 1]. */
+  sl__expect(r, h->x_min.n <= h->z.n && h->x_max.n <= h->z.n && h->z.mean >= 0.0 && h->z.mean <= 1.0 &&
+                    h->x_min.mean >= 0.0 && h->x_min.mean <= 1.0 && h->x_max.mean >= 0.0 && h->x_max.mean <= 1.0);
   return r->st;
 }
 
