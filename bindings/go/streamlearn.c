@@ -323,6 +323,10 @@ sl_status sl__object_new(sl__object **out, size_t size, const sl__kind *k, const
  * built, so `*out` is NULL and nothing leaks. */
 sl_status sl__kind_build(const sl__kind *k, const sl__pval *params, sl__reader *r, const void *args,
                          const sl_allocator *a, sl__object **out);
+/* sl_X_new's common part: the kind `id` of class `c` (SL_EKIND if unknown),
+ * built fresh with default parameters and creation `args`. */
+sl_status sl__class_new(const sl__handle_class *c, int id, const void *args, const sl_allocator *a,
+                        sl__object **out);
 /* Fills `p` (SL__MAX_PARAMS values) with the kind's defaults. */
 void sl__params_default(const sl__kind *k, sl__pval *p);
 /* Frees the handle struct itself (the kind frees its own blocks first). */
@@ -1098,6 +1102,13 @@ sl_status sl__kind_build(const sl__kind *k, const sl__pval *params, sl__reader *
   }
   *out = o;
   return st;
+}
+
+sl_status sl__class_new(const sl__handle_class *c, int id, const void *args, const sl_allocator *a,
+                        sl__object **out) {
+  const sl__kind *k = sl__class_kind(c, id);
+  *out = NULL;
+  return k ? sl__kind_build(k, NULL, NULL, args, a, out) : SL_EKIND;
 }
 
 void sl__object_delete(sl__object *o, size_t size) {
@@ -2229,14 +2240,10 @@ void sl__drift_load_head(sl_drift *d, sl__reader *r) {
 }
 
 SL_API sl_status sl_drift_new(sl_drift **out, sl_drift_kind kind, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl_status st;
   if (!out) return SL_EINVAL;
-  *out = NULL;
-  k = sl__class_kind(&sl__drift_class, (int)kind);
-  if (!k) return SL_EKIND;
-  st = sl__kind_build(k, NULL, NULL, NULL, a, &o);
+  st = sl__class_new(&sl__drift_class, (int)kind, NULL, a, &o);
   *out = (sl_drift *)o;
   return st;
 }
@@ -6974,17 +6981,14 @@ size_t sl__model_load_head(sl__reader *r) {
 }
 
 SL_API sl_status sl_model_new(sl_model **out, sl_model_kind kind, size_t n_features, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl__model_args args;
   sl_status st;
   if (!out) return SL_EINVAL;
   *out = NULL;
   if (n_features == 0 || n_features > SL__MAX_FEATURES) return SL_EINVAL;
-  k = sl__class_kind(&sl__model_class, (int)kind);
-  if (!k) return SL_EKIND;
   args.n_features = n_features;
-  st = sl__kind_build(k, NULL, NULL, &args, a, &o);
+  st = sl__class_new(&sl__model_class, (int)kind, &args, a, &o);
   *out = (sl_model *)o;
   return st;
 }
@@ -9524,15 +9528,13 @@ sl_status sl__window_build(sl__object **out, const sl__kind *k, const sl__pval *
 /* ---- public calls --------------------------------------------------------------- */
 
 SL_API sl_status sl_window_new(sl_window **out, sl_window_kind kind, unsigned aggregates, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl_status st;
   if (!out) return SL_EINVAL;
   *out = NULL;
-  k = sl__class_kind(&sl__window_class, (int)kind);
-  if (!k) return SL_EKIND;
+  if (!sl__class_kind(&sl__window_class, (int)kind)) return SL_EKIND;
   if (aggregates == 0 || aggregates > SL_WINDOW_AGG_ALL) return SL_ERANGE;
-  if ((st = sl__kind_build(k, NULL, NULL, NULL, a, &o)) != SL_OK) return st;
+  if ((st = sl__class_new(&sl__window_class, (int)kind, NULL, a, &o)) != SL_OK) return st;
   o->param[SL__WP_AGGREGATES].i = aggregates;
   sl__window_layout((sl_window *)o);
   *out = (sl_window *)o;
@@ -10286,17 +10288,14 @@ SL__HANDLE_DEFINE(replay, sl__replay_class)
 static const sl__replay_ops *sl__ops__replay_replay(const sl_replay *r) { return (const sl__replay_ops *)r->obj.kind->ops; }
 
 SL_API sl_status sl_replay_new(sl_replay **out, sl_replay_kind kind, size_t n_features, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl__replay_args args;
   sl_status st;
   if (!out) return SL_EINVAL;
   *out = NULL;
   if (n_features == 0 || n_features > ((size_t)1 << 30)) return SL_EINVAL;
-  k = sl__class_kind(&sl__replay_class, (int)kind);
-  if (!k) return SL_EKIND;
   args.n_features = n_features;
-  st = sl__kind_build(k, NULL, NULL, &args, a, &o);
+  st = sl__class_new(&sl__replay_class, (int)kind, &args, a, &o);
   *out = (sl_replay *)o;
   return st;
 }
@@ -14294,14 +14293,10 @@ sl_status sl__stream_build(sl__object **out, const sl__kind *k, const sl__pval *
 /* ---- public calls -------------------------------------------------------- */
 
 SL_API sl_status sl_stream_new(sl_stream **out, sl_stream_kind kind, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl_status st;
   if (!out) return SL_EINVAL;
-  *out = NULL;
-  k = sl__class_kind(&sl__stream_class, (int)kind);
-  if (!k) return SL_EKIND;
-  st = sl__kind_build(k, NULL, NULL, NULL, a, &o);
+  st = sl__class_new(&sl__stream_class, (int)kind, NULL, a, &o);
   *out = (sl_stream *)o;
   return st;
 }

@@ -80,6 +80,13 @@ sl_status sl__kind_build(const sl__kind *k, const sl__pval *params, sl__reader *
   return st;
 }
 
+sl_status sl__class_new(const sl__handle_class *c, int id, const void *args, const sl_allocator *a,
+                        sl__object **out) {
+  const sl__kind *k = sl__class_kind(c, id);
+  *out = NULL;
+  return k ? sl__kind_build(k, NULL, NULL, args, a, out) : SL_EKIND;
+}
+
 void sl__object_delete(sl__object *o, size_t size) {
   sl__mem mem = o->mem;
   sl__free(&mem, o, size);

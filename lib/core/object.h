@@ -125,6 +125,10 @@ sl_status sl__object_new(sl__object **out, size_t size, const sl__kind *k, const
  * built, so `*out` is NULL and nothing leaks. */
 sl_status sl__kind_build(const sl__kind *k, const sl__pval *params, sl__reader *r, const void *args,
                          const sl_allocator *a, sl__object **out);
+/* sl_X_new's common part: the kind `id` of class `c` (SL_EKIND if unknown),
+ * built fresh with default parameters and creation `args`. */
+sl_status sl__class_new(const sl__handle_class *c, int id, const void *args, const sl_allocator *a,
+                        sl__object **out);
 /* Fills `p` (SL__MAX_PARAMS values) with the kind's defaults. */
 void sl__params_default(const sl__kind *k, sl__pval *p);
 /* Frees the handle struct itself (the kind frees its own blocks first). */

@@ -50,14 +50,10 @@ void sl__drift_load_head(sl_drift *d, sl__reader *r) {
 }
 
 SL_API sl_status sl_drift_new(sl_drift **out, sl_drift_kind kind, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl_status st;
   if (!out) return SL_EINVAL;
-  *out = NULL;
-  k = sl__class_kind(&sl__drift_class, (int)kind);
-  if (!k) return SL_EKIND;
-  st = sl__kind_build(k, NULL, NULL, NULL, a, &o);
+  st = sl__class_new(&sl__drift_class, (int)kind, NULL, a, &o);
   *out = (sl_drift *)o;
   return st;
 }

@@ -67,17 +67,14 @@ size_t sl__model_load_head(sl__reader *r) {
 }
 
 SL_API sl_status sl_model_new(sl_model **out, sl_model_kind kind, size_t n_features, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl__model_args args;
   sl_status st;
   if (!out) return SL_EINVAL;
   *out = NULL;
   if (n_features == 0 || n_features > SL__MAX_FEATURES) return SL_EINVAL;
-  k = sl__class_kind(&sl__model_class, (int)kind);
-  if (!k) return SL_EKIND;
   args.n_features = n_features;
-  st = sl__kind_build(k, NULL, NULL, &args, a, &o);
+  st = sl__class_new(&sl__model_class, (int)kind, &args, a, &o);
   *out = (sl_model *)o;
   return st;
 }

@@ -27,17 +27,14 @@ SL__HANDLE_DEFINE(replay, sl__replay_class)
 static const sl__replay_ops *sl__ops(const sl_replay *r) { return (const sl__replay_ops *)r->obj.kind->ops; }
 
 SL_API sl_status sl_replay_new(sl_replay **out, sl_replay_kind kind, size_t n_features, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl__replay_args args;
   sl_status st;
   if (!out) return SL_EINVAL;
   *out = NULL;
   if (n_features == 0 || n_features > ((size_t)1 << 30)) return SL_EINVAL;
-  k = sl__class_kind(&sl__replay_class, (int)kind);
-  if (!k) return SL_EKIND;
   args.n_features = n_features;
-  st = sl__kind_build(k, NULL, NULL, &args, a, &o);
+  st = sl__class_new(&sl__replay_class, (int)kind, &args, a, &o);
   *out = (sl_replay *)o;
   return st;
 }

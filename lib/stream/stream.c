@@ -134,14 +134,10 @@ sl_status sl__stream_build(sl__object **out, const sl__kind *k, const sl__pval *
 /* ---- public calls -------------------------------------------------------- */
 
 SL_API sl_status sl_stream_new(sl_stream **out, sl_stream_kind kind, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl_status st;
   if (!out) return SL_EINVAL;
-  *out = NULL;
-  k = sl__class_kind(&sl__stream_class, (int)kind);
-  if (!k) return SL_EKIND;
-  st = sl__kind_build(k, NULL, NULL, NULL, a, &o);
+  st = sl__class_new(&sl__stream_class, (int)kind, NULL, a, &o);
   *out = (sl_stream *)o;
   return st;
 }

@@ -280,15 +280,13 @@ sl_status sl__window_build(sl__object **out, const sl__kind *k, const sl__pval *
 /* ---- public calls --------------------------------------------------------------- */
 
 SL_API sl_status sl_window_new(sl_window **out, sl_window_kind kind, unsigned aggregates, const sl_allocator *a) {
-  const sl__kind *k;
-  sl__object *o = NULL;
+  sl__object *o;
   sl_status st;
   if (!out) return SL_EINVAL;
   *out = NULL;
-  k = sl__class_kind(&sl__window_class, (int)kind);
-  if (!k) return SL_EKIND;
+  if (!sl__class_kind(&sl__window_class, (int)kind)) return SL_EKIND;
   if (aggregates == 0 || aggregates > SL_WINDOW_AGG_ALL) return SL_ERANGE;
-  if ((st = sl__kind_build(k, NULL, NULL, NULL, a, &o)) != SL_OK) return st;
+  if ((st = sl__class_new(&sl__window_class, (int)kind, NULL, a, &o)) != SL_OK) return st;
   o->param[SL__WP_AGGREGATES].i = aggregates;
   sl__window_layout((sl_window *)o);
   *out = (sl_window *)o;
